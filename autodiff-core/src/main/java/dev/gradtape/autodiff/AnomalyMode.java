@@ -1,0 +1,108 @@
+package dev.gradtape.autodiff;
+
+/**
+ * Anomaly detection, off by default (it costs a scan of every result): while it is on in a
+ * thread, the first operation that produces a NaN or an infinity throws a
+ * {@link NonFiniteValueException} naming the operation, whether it happened in forward or in
+ * backward, and the shapes of its inputs. Use it to find where a NaN loss came from:
+ *
+ * <pre>{@code
+ * try (AnomalyMode on = AnomalyMode.enable()) {
+ *     ... forward and gradient ...
+ * }
+ * }</pre>
+ *
+ * <p>The backward check catches the classic case of a NaN that enters through a branch masked out
+ * in forward, such as the gradient of {@code sqrt(x)} at 0 flowing into a {@code where} that did
+ * not select it.
+ */
+public final class AnomalyMode implements AutoCloseable {
+    private final boolean previous;
+    private boolean closed;
+
+    private AnomalyMode(boolean previous) {
+        this.previous = previous;
+    }
+
+    /** Turns anomaly detection on for this thread until the returned scope is closed. */
+    public static AnomalyMode enable() {
+        TapeState s = TapeState.get();
+        AnomalyMode scope = new AnomalyMode(s.anomaly);
+        s.anomaly = true;
+        return scope;
+    }
+
+    /** Whether anomaly detection is on in this thread. */
+    public static boolean isEnabled() {
+        return TapeState.get().anomaly;
+    }
+
+    /** Restores the setting that was in force before {@link #enable()}. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            TapeState.get().anomaly = previous;
+        }
+    }
+}
+
+/** The checks behind {@link AnomalyMode}. */
+final class Anomaly {
+    private Anomaly() {
+    }
+
+    static void checkForward(Function f, TapeState state) {
+        Tensor out = f.outputUnsafe();
+        int bad = firstNonFinite(out.data);
+        if (bad < 0) {
+            return;
+        }
+        Function backwardOf = state.inBackwardOf;
+        String where = backwardOf == null ? "forward"
+                : "backward of " + backwardOf.name() + " (while computing " + f.name() + ")";
+        throw new NonFiniteValueException(backwardOf == null ? f.name() : backwardOf.name(),
+                backwardOf != null, "anomaly in " + where + ": " + f.name() + " produced "
+                + out.data[bad] + " at flat index " + bad + " of its output " + out.shape
+                + " from inputs of shapes " + Function.shapesOf(f.inputsUnsafe())
+                + describeInputs(f.inputsUnsafe(), bad));
+    }
+
+    static void checkBackward(Function f, Tensor gradOutput, Tensor[] grads) {
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i] == null) {
+                continue;
+            }
+            int bad = firstNonFinite(grads[i].data);
+            if (bad >= 0) {
+                throw new NonFiniteValueException(f.name(), true, "anomaly in backward of "
+                        + f.name() + ": the gradient for input " + i + " (shape "
+                        + f.inputsUnsafe()[i].shape + ") holds " + grads[i].data[bad]
+                        + " at flat index " + bad + "; inputs of shapes "
+                        + Function.shapesOf(f.inputsUnsafe()) + ", incoming gradient "
+                        + gradOutput.shape);
+            }
+        }
+    }
+
+    private static String describeInputs(Tensor[] inputs, int index) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].data.length == 1) {
+                sb.append(i == 0 ? "; input values " : ", ").append(inputs[i].data[0]);
+            } else {
+                return "";
+            }
+        }
+        return sb.toString();
+    }
+
+    static int firstNonFinite(double[] d) {
+        for (int i = 0; i < d.length; i++) {
+            if (!Double.isFinite(d[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.gradtape.autodiff;
+
+/**
+ * Primitives with broadcasting operands: add, mul, div and where. Each backward reduces the
+ * gradient back to its operand's shape with {@link Tensor#sumTo}, the adjoint of broadcasting.
+ */
+final class ElementwiseOps {
+    private ElementwiseOps() {
+    }
+
+    /** a + b. d/da = 1, d/db = 1. */
+    static final class Add extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Shape s = Shape.broadcast("add", in[0].shape, in[1].shape);
+            return new Tensor(s, Broadcast.binary(Broadcast.Op.ADD, in[0], in[1], s));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {
+                needsGradient(0) ? g.sumTo(input(0).shape) : null,
+                needsGradient(1) ? g.sumTo(input(1).shape) : null};
+        }
+    }
+
+    /** a * b. d/da = b, d/db = a. */
+    static final class Mul extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Shape s = Shape.broadcast("mul", in[0].shape, in[1].shape);
+            return new Tensor(s, Broadcast.binary(Broadcast.Op.MUL, in[0], in[1], s));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {
+                needsGradient(0) ? g.mul(input(1)).sumTo(input(0).shape) : null,
+                needsGradient(1) ? g.mul(input(0)).sumTo(input(1).shape) : null};
+        }
+    }
+
+    /**
+     * a / b. d/da = 1 / b, d/db = -a / b^2 = -(a / b) / b. A primitive rather than a * b^-1 so
+     * that the quotient is correctly rounded.
+     */
+    static final class Div extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Shape s = Shape.broadcast("div", in[0].shape, in[1].shape);
+            return new Tensor(s, Broadcast.binary(Broadcast.Op.DIV, in[0], in[1], s));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            Tensor b = input(1);
+            return new Tensor[] {
+                needsGradient(0) ? g.div(b).sumTo(input(0).shape) : null,
+                needsGradient(1) ? g.mul(output()).div(b).neg().sumTo(b.shape) : null};
+        }
+    }
+
+    /**
+     * where(condition, a, b): a where the condition is non-zero, b elsewhere, all three
+     * broadcast together. The condition is a constant mask and gets no gradient;
+     * d/da = condition, d/db = 1 - condition.
+     */
+    static final class Where extends Function {
+        @Override
+        public String name() {
+            return "where";
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Shape s = Shape.broadcast("where", Shape.broadcast("where", in[0].shape, in[1].shape),
+                    in[2].shape);
+            double[] c = Broadcast.expand(in[0].data, in[0].shape, s);
+            double[] a = Broadcast.expand(in[1].data, in[1].shape, s);
+            double[] b = Broadcast.expand(in[2].data, in[2].shape, s);
+            double[] r = new double[s.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = c[i] != 0 ? a[i] : b[i];
+            }
+            return new Tensor(s, r);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            Tensor zero = Tensor.zeros(Shape.SCALAR);
+            Tensor cond = input(0);
+            return new Tensor[] {
+                null,
+                needsGradient(1) ? Tensor.where(cond, g, zero).sumTo(input(1).shape) : null,
+                needsGradient(2) ? Tensor.where(cond, zero, g).sumTo(input(2).shape) : null};
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.gradtape.autodiff;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Records operations so that gradients can be computed by reverse-mode differentiation: the
+ * counterpart of TensorFlow's {@code tf.GradientTape}. The three lines of a training step:
+ *
+ * <pre>{@code
+ * try (GradientTape tape = new GradientTape()) {
+ *     Tensor loss = model.loss(x, y);                    // 1. record the forward pass
+ *     List<Tensor> grads = tape.gradient(loss, params);  // 2. ask for the gradients
+ *     optimizer.apply(params, grads);                    // 3. apply them
+ * }
+ * }</pre>
+ *
+ * <p>While a tape is open (in the thread that opened it), every operation with an input the tape
+ * tracks is recorded, in creation order. A tape tracks the tensors it {@link #watch watches} and
+ * the outputs of the operations it recorded. Variable holders (such as {@code nn}'s parameters)
+ * call {@link #watchAccessed} when read, so they are watched without being named.
+ *
+ * <p>{@link #gradient} walks the record once in reverse with a plain loop (no recursion, so graphs
+ * of millions of nodes are fine) and returns the gradients as new tensors; nothing is stored on
+ * the tensors and nothing needs zeroing. Contributions to a tensor used several times are summed
+ * in a fixed order, so results are bit-for-bit reproducible.
+ *
+ * <p>Backward rules are written with tensor operations, so when tapes are nested the outer tape
+ * records the inner tape's gradient computation, and that gradient can be differentiated again
+ * (Hessian-vector products, second derivatives).
+ *
+ * <p>A tape is not thread-safe; it records only operations run in the thread that opened it.
+ */
+public final class GradientTape implements AutoCloseable {
+    private final boolean persistent;
+    private final boolean watchAccessedVariables;
+    private final IdentityHashMap<Tensor, Boolean> tracked = new IdentityHashMap<>();
+    private final ArrayList<Function> record = new ArrayList<>();
+    private final Thread owner = Thread.currentThread();
+    private boolean recording = true;
+    private boolean closed;
+    private boolean used;
+    private BackwardObserver observer;
+    private final ArrayList<Value> values = new ArrayList<>();
+
+    /** Opens a tape that allows one {@link #gradient} call and watches accessed variables. */
+    public GradientTape() {
+        this(false, true);
+    }
+
+    /**
+     * Opens a tape.
+     *
+     * @param persistent true to allow several {@link #gradient} calls (the record is kept until
+     *     the tape is closed); false to allow one and free the record after it
+     * @param watchAccessedVariables true to watch every variable read through
+     *     {@link #watchAccessed} while the tape is open
+     */
+    public GradientTape(boolean persistent, boolean watchAccessedVariables) {
+        this.persistent = persistent;
+        this.watchAccessedVariables = watchAccessedVariables;
+        TapeState.get().open.add(this);
+    }
+
+    /** Opens a persistent tape: {@link #gradient} may be called any number of times. */
+    public static GradientTape persistent() {
+        return new GradientTape(true, true);
+    }
+
+    /**
+     * Watches {@code t}: operations that use it are recorded, and gradients with respect to it can
+     * be asked for.
+     *
+     * @return {@code t}, so that {@code Tensor x = tape.watch(Tensor.scalar(3))} reads naturally
+     */
+    public Tensor watch(Tensor t) {
+        Objects.requireNonNull(t, "GradientTape.watch: tensor is null");
+        checkOpen("watch");
+        tracked.put(t, Boolean.TRUE);
+        return t;
+    }
+
+    /**
+     * Watches {@code t} on every open tape of this thread that watches accessed variables; called
+     * by variable holders each time their value is read.
+     *
+     * @return {@code t}
+     */
+    public static Tensor watchAccessed(Tensor t) {
+        List<GradientTape> open = TapeState.get().open;
+        for (int i = 0, n = open.size(); i < n; i++) {
+            GradientTape tape = open.get(i);
+            if (tape.watchAccessedVariables && tape.recording) {
+                tape.tracked.put(t, Boolean.TRUE);
+            }
+        }
+        return t;
+    }
+
+    /** Whether this tape tracks {@code t}: watched, or computed by an operation it recorded. */
+    public boolean isTracked(Tensor t) {
+        return tracked.containsKey(t);
+    }
+
+    /** True for a tape created with {@link #persistent()}. */
+    public boolean isPersistent() {
+        return persistent;
+    }
+
+    /** The number of operations recorded so far. */
+    public int size() {
+        return record.size();
+    }
+
+    /**
+     * Sets an observer that sees each step of the backward walk (for teaching and debugging);
+     * {@code null} removes it.
+     */
+    public void setBackwardObserver(BackwardObserver observer) {
+        this.observer = observer;
+    }
+
+    /**
+     * The gradient of a scalar {@code target} with respect to {@code source}.
+     *
+     * @see #gradient(Tensor, List, Tensor)
+     */
+    public Tensor gradient(Tensor target, Tensor source) {
+        return gradient(target, List.of(source), null).get(0);
+    }
+
+    /**
+     * The gradients of a scalar {@code target} with respect to each of {@code sources}.
+     *
+     * @see #gradient(Tensor, List, Tensor)
+     */
+    public List<Tensor> gradient(Tensor target, List<Tensor> sources) {
+        return gradient(target, sources, null);
+    }
+
+    /**
+     * The gradients of {@code target} with respect to each of {@code sources}: for a target that
+     * is not a single element, the vector-Jacobian product with {@code outputGradient}.
+     *
+     * <p>Each gradient has its source's shape. A source the target does not depend on gets exact
+     * zeros of its shape (TensorFlow returns {@code None} there; zeros keep the list usable).
+     *
+     * @param outputGradient the gradient flowing into {@code target}, of its shape; {@code null}
+     *     means ones, allowed only for a target of one element
+     * @throws IllegalStateException if the tape is closed, or this is a second call on a tape
+     *     that is not persistent
+     * @throws IllegalArgumentException if the target has more than one element and no output
+     *     gradient is given, or the output gradient's shape differs from the target's
+     */
+    public List<Tensor> gradient(Tensor target, List<Tensor> sources, Tensor outputGradient) {
+        Objects.requireNonNull(target, "GradientTape.gradient: target is null");
+        Objects.requireNonNull(sources, "GradientTape.gradient: sources is null");
+        checkOpen("gradient");
+        if (used && !persistent) {
+            throw new IllegalStateException("GradientTape.gradient: this tape is not persistent and"
+                    + " its gradient was already computed; open it with GradientTape.persistent()"
+                    + " to ask for gradients more than once");
+        }
+        Tensor seed = seed(target, outputGradient);
+        used = true;
+        boolean wasRecording = recording;
+        recording = false; // the backward walk is recorded by outer tapes only
+        TapeState state = TapeState.get();
+        Function outerBackward = state.inBackwardOf;
+        try {
+            IdentityHashMap<Tensor, Tensor> grads = backward(target, seed, state);
+            List<Tensor> result = new ArrayList<>(sources.size());
+            for (Tensor s : sources) {
+                Objects.requireNonNull(s, "GradientTape.gradient: a source is null");
+                Tensor g = grads.get(s);
+                result.add(g != null ? g : Tensor.zeros(s.shape));
+            }
+            return result;
+        } finally {
+            state.inBackwardOf = outerBackward;
+            recording = wasRecording;
+            if (!persistent) {
+                record.clear();
+                tracked.clear();
+            }
+        }
+    }
+
+    private IdentityHashMap<Tensor, Tensor> backward(Tensor target, Tensor seed, TapeState state) {
+        IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(target, seed);
+        if (!tracked.containsKey(target)) {
+            return grads;
+        }
+        for (int i = record.size() - 1; i >= 0; i--) {
+            Function f = record.get(i);
+            Tensor g = grads.get(f.outputUnsafe());
+            if (g == null) {
+                continue;
+            }
+            Tensor[] inputs = f.inputsUnsafe();
+            boolean[] needs = new boolean[inputs.length];
+            boolean any = false;
+            for (int j = 0; j < inputs.length; j++) {
+                needs[j] = tracked.containsKey(inputs[j]);
+                any |= needs[j];
+            }
+            if (!any) {
+                continue;
+            }
+            state.inBackwardOf = f;
+            Tensor[] inputGrads = f.runBackward(g, needs);
+            if (state.anomaly) {
+                Anomaly.checkBackward(f, g, inputGrads);
+            }
+            if (observer != null) {
+                observer.onStep(f.name(), f.signature(), g, List.of(inputs),
+                        java.util.Arrays.asList(inputGrads.clone()));
+            }
+            for (int j = 0; j < inputs.length; j++) {
+                Tensor gi = inputGrads[j];
+                if (gi == null || !needs[j]) {
+                    continue;
+                }
+                Tensor prev = grads.get(inputs[j]);
+                grads.put(inputs[j], prev == null ? gi : prev.add(gi));
+            }
+        }
+        return grads;
+    }
+
+    private static Tensor seed(Tensor target, Tensor outputGradient) {
+        if (outputGradient == null) {
+            if (target.size() != 1) {
+                throw new IllegalArgumentException("GradientTape.gradient: the target has shape "
+                        + target.shape + " (" + target.size() + " elements); without an output"
+                        + " gradient the target must have one element. Pass an output gradient of"
+                        + " shape " + target.shape + " for a vector-Jacobian product, or reduce the"
+                        + " target first, e.g. target.sum()");
+            }
+            return Tensor.ones(target.shape);
+        }
+        if (!outputGradient.shape.equals(target.shape)) {
+            throw new IllegalArgumentException("GradientTape.gradient: the output gradient has shape "
+                    + outputGradient.shape + " but the target has shape " + target.shape
+                    + "; they must be equal");
+        }
+        return outputGradient;
+    }
+
+    /** Stops recording and frees the record. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        recording = false;
+        record.clear();
+        tracked.clear();
+        if (Thread.currentThread() == owner) {
+            TapeState.get().open.remove(this);
+        }
+    }
+
+    /** The scalar {@link Value}s made on this tape, in creation order. */
+    List<Value> values() {
+        return values;
+    }
+
+    boolean isRecording() {
+        return recording && !closed;
+    }
+
+    boolean tracksAny(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            if (tracked.containsKey(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void record(Function f) {
+        record.add(f);
+        tracked.put(f.outputUnsafe(), Boolean.TRUE);
+    }
+
+    private void checkOpen(String what) {
+        if (closed) {
+            throw new IllegalStateException("GradientTape." + what + ": the tape is closed; call it"
+                    + " inside the tape's try-with-resources block, before close()");
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("GradientTape." + what + ": the tape was opened in thread "
+                    + owner.getName() + " and is used from " + Thread.currentThread().getName()
+                    + "; a tape belongs to the thread that opened it");
+        }
+    }
+
+    /** Sees each step of a backward walk: used by the autodiff tour to show the walk. */
+    @FunctionalInterface
+    public interface BackwardObserver {
+        /**
+         * Called once per recorded operation that receives a gradient, in reverse order.
+         *
+         * @param op the operation's name
+         * @param signature the operation with its input and output shapes
+         * @param gradOutput the gradient the operation receives
+         * @param inputs the operation's inputs
+         * @param inputGradients what it sends to each input ({@code null} where nothing)
+         */
+        void onStep(String op, String signature, Tensor gradOutput, List<Tensor> inputs,
+                List<Tensor> inputGradients);
+    }
+}

@@ -1,0 +1,734 @@
+package dev.gradtape.autodiff;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * An immutable n-dimensional array of doubles, row-major, of rank 0 (a scalar) and up; the value
+ * that flows through gradtape's graphs.
+ *
+ * <p>Operations are instance methods, so expressions read left to right
+ * ({@code x.matmul(w).add(b).relu()}), and every binary operation broadcasts its operands as NumPy
+ * does. An operation on a tensor that an open {@link GradientTape} tracks is recorded on it.
+ *
+ * <p>A few operations are primitives with hand-written backward rules (add, mul, div, pow, exp,
+ * log, sqrt, tanh, sigmoid, softplus, relu, abs, where, sum, max, broadcastTo, reshape, permute,
+ * slice, pad, concat, matmul); everything else here is composed from them and so needs no backward
+ * of its own.
+ *
+ * <p>Tensors compare by identity, as in PyTorch (a tape keys gradients on the very tensor it
+ * recorded); use {@link #valueEquals} to compare contents.
+ */
+public final class Tensor {
+    final Shape shape;
+    final double[] data;
+    /** The recorded operation that produced this tensor, or null; set once, at creation. */
+    Function creator;
+
+    /** Wraps without copying: callers hand over arrays nobody else writes. */
+    Tensor(Shape shape, double[] data) {
+        this.shape = shape;
+        this.data = data;
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * A tensor holding a copy of {@code data} in row-major order.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the data length is not the
+     *     product of the dimensions
+     */
+    public static Tensor of(double[] data, int... shape) {
+        Objects.requireNonNull(data, "Tensor.of: data is null");
+        Shape s = Shape.of(shape);
+        if (data.length != s.size()) {
+            throw new IllegalArgumentException("Tensor.of: " + data.length + " values cannot fill shape "
+                    + s + ", which holds " + s.size() + "; pass exactly " + s.size() + " values");
+        }
+        return new Tensor(s, data.clone());
+    }
+
+    /** A rank-1 tensor holding a copy of {@code values}. */
+    public static Tensor vector(double... values) {
+        return of(values, values.length);
+    }
+
+    /** A rank-2 tensor from rows of equal length. */
+    public static Tensor matrix(double[][] rows) {
+        int n = rows.length;
+        int m = n == 0 ? 0 : rows[0].length;
+        double[] d = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            if (rows[i].length != m) {
+                throw new IllegalArgumentException("Tensor.matrix: row " + i + " has " + rows[i].length
+                        + " values but row 0 has " + m + "; rows must have equal length");
+            }
+            System.arraycopy(rows[i], 0, d, i * m, m);
+        }
+        return new Tensor(Shape.of(n, m), d);
+    }
+
+    /** A rank-0 tensor. */
+    public static Tensor scalar(double value) {
+        return new Tensor(Shape.SCALAR, new double[] {value});
+    }
+
+    /** A tensor of zeros. */
+    public static Tensor zeros(int... shape) {
+        return zeros(Shape.of(shape));
+    }
+
+    /** A tensor of zeros of the given shape. */
+    public static Tensor zeros(Shape shape) {
+        return new Tensor(shape, new double[shape.size()]);
+    }
+
+    /** A tensor of ones. */
+    public static Tensor ones(int... shape) {
+        return ones(Shape.of(shape));
+    }
+
+    /** A tensor of ones of the given shape. */
+    public static Tensor ones(Shape shape) {
+        return full(1.0, shape);
+    }
+
+    /** A tensor filled with {@code value}. */
+    public static Tensor full(double value, int... shape) {
+        return full(value, Shape.of(shape));
+    }
+
+    /** A tensor of the given shape filled with {@code value}. */
+    public static Tensor full(double value, Shape shape) {
+        double[] d = new double[shape.size()];
+        Arrays.fill(d, value);
+        return new Tensor(shape, d);
+    }
+
+    /** 0, 1, ..., n - 1 as a rank-1 tensor. */
+    public static Tensor arange(int n) {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = i;
+        return of(d, n);
+    }
+
+    /** Standard normal values drawn from {@code rng}, in row-major order. */
+    public static Tensor randn(RandomGenerator rng, int... shape) {
+        Shape s = Shape.of(shape);
+        double[] d = new double[s.size()];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
+        return new Tensor(s, d);
+    }
+
+    /** Standard normal values from a {@link SplittableRandom} seeded with {@code seed}. */
+    public static Tensor randn(long seed, int... shape) {
+        return randn(new SplittableRandom(seed), shape);
+    }
+
+    /** Values uniform in [lo, hi) drawn from {@code rng}, in row-major order. */
+    public static Tensor uniform(RandomGenerator rng, double lo, double hi, int... shape) {
+        if (!(lo < hi) || !Double.isFinite(hi - lo)) {
+            throw new IllegalArgumentException("Tensor.uniform: the range [" + lo + ", " + hi
+                    + ") is empty or infinite; need finite lo < hi");
+        }
+        Shape s = Shape.of(shape);
+        double[] d = new double[s.size()];
+        for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextDouble();
+        return new Tensor(s, d);
+    }
+
+    /** Values uniform in [lo, hi) from a {@link SplittableRandom} seeded with {@code seed}. */
+    public static Tensor uniform(long seed, double lo, double hi, int... shape) {
+        return uniform(new SplittableRandom(seed), lo, hi, shape);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The shape. */
+    public Shape shape() {
+        return shape;
+    }
+
+    /** The number of axes; 0 for a scalar. */
+    public int rank() {
+        return shape.rank();
+    }
+
+    /** The number of elements. */
+    public int size() {
+        return data.length;
+    }
+
+    /** A copy of the elements in row-major order. */
+    public double[] toArray() {
+        return data.clone();
+    }
+
+    /**
+     * The single element of a scalar or one-element tensor.
+     *
+     * @throws IllegalStateException if the tensor has more than one element
+     */
+    public double item() {
+        if (data.length != 1) {
+            throw new IllegalStateException("Tensor.item: the tensor has shape " + shape + " ("
+                    + data.length + " elements); item() needs exactly one element");
+        }
+        return data[0];
+    }
+
+    /** The element at the given index, one coordinate per axis. */
+    public double get(int... index) {
+        if (index.length != shape.rank()) {
+            throw new IllegalArgumentException("Tensor.get: " + index.length + " coordinates for a"
+                    + " tensor of shape " + shape + "; give one per axis");
+        }
+        int flat = 0;
+        int[] d = shape.dimsUnsafe();
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= d[i]) {
+                throw new IndexOutOfBoundsException("Tensor.get: index " + Arrays.toString(index)
+                        + " is outside shape " + shape);
+            }
+            flat = flat * d[i] + index[i];
+        }
+        return data[flat];
+    }
+
+    /** True if both tensors have the same shape and bit-identical elements. */
+    public boolean valueEquals(Tensor other) {
+        return shape.equals(other.shape) && Arrays.equals(data, other.data);
+    }
+
+    /** True if the shapes are equal and |a - b| <= atol + rtol |b| elementwise (NumPy's allclose). */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        if (!shape.equals(other.shape)) {
+            return false;
+        }
+        for (int i = 0; i < data.length; i++) {
+            if (!(Math.abs(data[i] - other.data[i]) <= atol + rtol * Math.abs(other.data[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * This tensor's values as a constant: a new tensor no tape tracks, so no gradient flows
+     * through it (PyTorch's {@code detach}, TensorFlow's {@code stop_gradient}).
+     */
+    public Tensor detach() {
+        return new Tensor(shape, data);
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** this + other, broadcast. */
+    public Tensor add(Tensor other) {
+        return new ElementwiseOps.Add().apply(this, other);
+    }
+
+    /** this + c. */
+    public Tensor add(double c) {
+        return add(scalar(c));
+    }
+
+    /** this - other, broadcast; composed as this + (-other). */
+    public Tensor sub(Tensor other) {
+        return add(other.neg());
+    }
+
+    /** this - c. */
+    public Tensor sub(double c) {
+        return add(scalar(-c));
+    }
+
+    /** this * other, broadcast. */
+    public Tensor mul(Tensor other) {
+        return new ElementwiseOps.Mul().apply(this, other);
+    }
+
+    /** this * c. */
+    public Tensor mul(double c) {
+        return mul(scalar(c));
+    }
+
+    /** this / other, broadcast. */
+    public Tensor div(Tensor other) {
+        return new ElementwiseOps.Div().apply(this, other);
+    }
+
+    /** this / c. */
+    public Tensor div(double c) {
+        return div(scalar(c));
+    }
+
+    /** -this; composed as this * -1. */
+    public Tensor neg() {
+        return mul(scalar(-1.0));
+    }
+
+    /** this ^ p elementwise, for a constant exponent. */
+    public Tensor pow(double p) {
+        return new UnaryOps.Pow(p).apply(this);
+    }
+
+    /** this * this. */
+    public Tensor square() {
+        return pow(2.0);
+    }
+
+    /** e ^ this. */
+    public Tensor exp() {
+        return new UnaryOps.Exp().apply(this);
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        return new UnaryOps.Log().apply(this);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        return new UnaryOps.Sqrt().apply(this);
+    }
+
+    /** |this|; its gradient at 0 is 0. */
+    public Tensor abs() {
+        return new UnaryOps.Abs().apply(this);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        return new UnaryOps.Tanh().apply(this);
+    }
+
+    /** The logistic function 1 / (1 + e^-x), computed stably. */
+    public Tensor sigmoid() {
+        return new UnaryOps.Sigmoid().apply(this);
+    }
+
+    /** max(x, 0); its gradient at 0 is 0. */
+    public Tensor relu() {
+        return new UnaryOps.Relu().apply(this);
+    }
+
+    /** log(1 + e^x), computed without overflow. */
+    public Tensor softplus() {
+        return new UnaryOps.Softplus().apply(this);
+    }
+
+    /**
+     * The larger of this and other, broadcast; composed as where(this >= other, this, other), so
+     * on ties the gradient goes to {@code this}.
+     */
+    public Tensor maximum(Tensor other) {
+        return where(greaterEqual(other), this, other);
+    }
+
+    /** max(this, c). */
+    public Tensor maximum(double c) {
+        return maximum(scalar(c));
+    }
+
+    /** The smaller of this and other, broadcast; on ties the gradient goes to {@code this}. */
+    public Tensor minimum(Tensor other) {
+        return where(other.greaterEqual(this), this, other);
+    }
+
+    /** min(this, c). */
+    public Tensor minimum(double c) {
+        return minimum(scalar(c));
+    }
+
+    /**
+     * Limits every element to [lo, hi]; the gradient is 1 inside the range (bounds included) and 0
+     * outside.
+     */
+    public Tensor clamp(double lo, double hi) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clamp: lower bound " + lo + " is above upper bound "
+                    + hi + "; need lo <= hi");
+        }
+        return maximum(lo).minimum(hi);
+    }
+
+    /**
+     * Elementwise choice: {@code a} where {@code condition} is non-zero, {@code b} elsewhere, all
+     * three broadcast together. The condition is a constant (no gradient).
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return new ElementwiseOps.Where().apply(condition.detach(), a, b);
+    }
+
+    // ---------------------------------------------------------------- comparisons (constants)
+
+    /** 1 where this > other, else 0, broadcast; a constant, not differentiable. */
+    public Tensor greater(Tensor other) {
+        return compare(other, 0);
+    }
+
+    /** 1 where this > c, else 0; a constant. */
+    public Tensor greater(double c) {
+        double[] r = new double[data.length];
+        for (int i = 0; i < r.length; i++) r[i] = data[i] > c ? 1.0 : 0.0;
+        return new Tensor(shape, r);
+    }
+
+    /** 1 where this >= other, else 0, broadcast; a constant, not differentiable. */
+    public Tensor greaterEqual(Tensor other) {
+        return compare(other, 1);
+    }
+
+    /** The sign of each element (-1, 0 or 1); a constant. */
+    public Tensor sign() {
+        double[] r = new double[data.length];
+        for (int i = 0; i < r.length; i++) r[i] = Math.signum(data[i]);
+        return new Tensor(shape, r);
+    }
+
+    private Tensor compare(Tensor other, int kind) {
+        Shape s = Shape.broadcast(kind == 0 ? "greater" : "greaterEqual", shape, other.shape);
+        double[] x = Broadcast.expand(data, shape, s);
+        double[] y = Broadcast.expand(other.data, other.shape, s);
+        double[] r = new double[x.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (kind == 0 ? x[i] > y[i] : x[i] >= y[i]) ? 1.0 : 0.0;
+        }
+        return new Tensor(s, r);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** The sum of all elements, as a scalar. */
+    public Tensor sum() {
+        boolean[] all = new boolean[rank()];
+        Arrays.fill(all, true);
+        return reduceSum(all, false);
+    }
+
+    /** The sum along {@code axis} (negative counts from the end), keeping it as size 1 or not. */
+    public Tensor sum(int axis, boolean keepDims) {
+        boolean[] r = new boolean[rank()];
+        r[shape.axis("sum", axis)] = true;
+        return reduceSum(r, keepDims);
+    }
+
+    private Tensor reduceSum(boolean[] reduce, boolean keepDims) {
+        int[] d = shape.dims();
+        int kept = 0;
+        for (int i = 0; i < d.length; i++) {
+            if (reduce[i]) {
+                d[i] = 1;
+            } else {
+                kept++;
+            }
+        }
+        Shape keptShape = Shape.of(d);
+        Shape out = keepDims ? keptShape : squeezeOut(d, reduce, kept);
+        return new ShapeOps.Sum(reduce, keptShape, out).apply(this);
+    }
+
+    private static Shape squeezeOut(int[] keptDims, boolean[] reduce, int kept) {
+        int[] o = new int[kept];
+        for (int i = 0, j = 0; i < keptDims.length; i++) {
+            if (!reduce[i]) o[j++] = keptDims[i];
+        }
+        return Shape.of(o);
+    }
+
+    /**
+     * Sums this tensor down to {@code target}, a shape it was broadcast from: the adjoint of
+     * broadcasting, used by every backward rule of a broadcasting op.
+     */
+    public Tensor sumTo(Shape target) {
+        if (shape.equals(target)) {
+            return this;
+        }
+        if (!target.broadcastsTo(shape)) {
+            throw new IllegalArgumentException("sumTo: shape " + target + " does not broadcast to "
+                    + shape + ", so " + shape + " cannot be summed down to it");
+        }
+        int off = rank() - target.rank();
+        boolean[] reduce = new boolean[rank()];
+        for (int i = 0; i < rank(); i++) {
+            reduce[i] = i < off || target.dimsUnsafe()[i - off] == 1 && shape.dimsUnsafe()[i] != 1;
+        }
+        return reduceSum(reduce, true).reshape(target.dimsUnsafe());
+    }
+
+    /** The mean of all elements, as a scalar. */
+    public Tensor mean() {
+        return sum().div(data.length);
+    }
+
+    /** The mean along {@code axis}. */
+    public Tensor mean(int axis, boolean keepDims) {
+        return sum(axis, keepDims).div(shape.dim(axis));
+    }
+
+    /** The largest element, as a scalar; the gradient goes to its first occurrence. */
+    public Tensor max() {
+        return reshape(data.length).max(0, false);
+    }
+
+    /** The maximum along {@code axis}; the gradient goes to the first maximum of each slice. */
+    public Tensor max(int axis, boolean keepDims) {
+        int ax = shape.axis("max", axis);
+        int[] d = shape.dims();
+        d[ax] = 1;
+        Shape kept = Shape.of(d);
+        boolean[] reduce = new boolean[rank()];
+        reduce[ax] = true;
+        Shape out = keepDims ? kept : squeezeOut(d, reduce, rank() - 1);
+        return new ShapeOps.Max(ax, kept, out).apply(this);
+    }
+
+    /** log(sum(exp(x))) over all elements, computed stably by shifting by the maximum. */
+    public Tensor logSumExp() {
+        return reshape(data.length).logSumExp(0, false);
+    }
+
+    /**
+     * log(sum(exp(x))) along {@code axis}, stable for any magnitude: m + log(sum(exp(x - m))) with
+     * m the (constant) maximum, which cancels in the gradient, softmax(x).
+     */
+    public Tensor logSumExp(int axis, boolean keepDims) {
+        Tensor m = max(axis, true).detach();
+        Tensor r = sub(m).exp().sum(axis, true).log().add(m);
+        return keepDims ? r : r.sum(axis, false); // summing a size-1 axis drops it
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /** The same elements under a new shape of equal size; one dimension may be -1 (inferred). */
+    public Tensor reshape(int... dims) {
+        int[] d = dims.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == -1 && infer < 0) {
+                infer = i;
+            } else {
+                known *= d[i];
+            }
+        }
+        if (infer >= 0 && known > 0 && data.length % known == 0) {
+            d[infer] = (int) (data.length / known);
+        }
+        Shape s = Shape.of(d);
+        if (s.size() != data.length) {
+            throw new IllegalArgumentException("reshape: cannot reshape " + shape + " ("
+                    + data.length + " elements) to " + Arrays.toString(dims) + " (" + s.size()
+                    + " elements); the sizes must be equal");
+        }
+        if (s.equals(shape)) {
+            return this;
+        }
+        return new ShapeOps.Reshape(s).apply(this);
+    }
+
+    /** Copies the elements out to {@code dims}, NumPy's broadcast_to. */
+    public Tensor broadcastTo(int... dims) {
+        return broadcastTo(Shape.of(dims));
+    }
+
+    /** Copies the elements out to {@code target}, NumPy's broadcast_to. */
+    public Tensor broadcastTo(Shape target) {
+        if (target.equals(shape)) {
+            return this;
+        }
+        if (!shape.broadcastsTo(target)) {
+            throw new IllegalArgumentException("broadcastTo: shape " + shape + " cannot be broadcast to "
+                    + target + "; aligned from the right, each dimension must be 1 or equal");
+        }
+        return new ShapeOps.BroadcastTo(target).apply(this);
+    }
+
+    /** Reorders the axes: axis i of the result is axis {@code perm[i]} of this. */
+    public Tensor permute(int... perm) {
+        if (perm.length != rank()) {
+            throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " names "
+                    + perm.length + " axes but shape " + shape + " has " + rank());
+        }
+        boolean[] seen = new boolean[perm.length];
+        int[] p = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            p[i] = shape.axis("permute", perm[i]);
+            if (seen[p[i]]) {
+                throw new IllegalArgumentException("permute: " + Arrays.toString(perm)
+                        + " is not a permutation of the axes of " + shape);
+            }
+            seen[p[i]] = true;
+        }
+        boolean identity = true;
+        for (int i = 0; i < p.length; i++) identity &= p[i] == i;
+        return identity ? this : new ShapeOps.Permute(p).apply(this);
+    }
+
+    /** Swaps the last two axes (a matrix transpose, batched). */
+    public Tensor transpose() {
+        if (rank() < 2) {
+            throw new IllegalArgumentException("transpose: shape " + shape + " has fewer than 2 axes");
+        }
+        int[] p = new int[rank()];
+        for (int i = 0; i < p.length; i++) p[i] = i;
+        p[p.length - 2] = p.length - 1;
+        p[p.length - 1] = p.length - 2;
+        return permute(p);
+    }
+
+    /** Elements {@code [start, end)} along {@code axis}. */
+    public Tensor slice(int axis, int start, int end) {
+        int ax = shape.axis("slice", axis);
+        int len = shape.dimsUnsafe()[ax];
+        if (start < 0 || end > len || start > end) {
+            throw new IllegalArgumentException("slice: [" + start + ", " + end + ") along axis " + axis
+                    + " of shape " + shape + "; need 0 <= start <= end <= " + len);
+        }
+        if (start == 0 && end == len) {
+            return this;
+        }
+        return new ShapeOps.Slice(ax, start, end).apply(this);
+    }
+
+    /** Splits along {@code axis} into consecutive pieces of the given sizes (which must add up). */
+    public List<Tensor> split(int axis, int... sizes) {
+        int ax = shape.axis("split", axis);
+        int total = 0;
+        for (int s : sizes) total += s;
+        if (total != shape.dimsUnsafe()[ax]) {
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to "
+                    + total + " but axis " + axis + " of shape " + shape + " has "
+                    + shape.dimsUnsafe()[ax]);
+        }
+        Tensor[] parts = new Tensor[sizes.length];
+        int start = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            parts[i] = slice(ax, start, start + sizes[i]);
+            start += sizes[i];
+        }
+        return List.of(parts);
+    }
+
+    /** Adds {@code before} zeros in front and {@code after} zeros behind along {@code axis}. */
+    public Tensor pad(int axis, int before, int after) {
+        int ax = shape.axis("pad", axis);
+        if (before < 0 || after < 0) {
+            throw new IllegalArgumentException("pad: padding (" + before + ", " + after
+                    + ") must not be negative");
+        }
+        if (before == 0 && after == 0) {
+            return this;
+        }
+        return new ShapeOps.Pad(ax, before, after).apply(this);
+    }
+
+    /** Joins tensors along {@code axis}; all other dimensions must be equal. */
+    public static Tensor concat(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException("concat: no tensors given; pass at least one");
+        }
+        Shape first = tensors[0].shape;
+        int ax = first.axis("concat", axis);
+        for (int i = 1; i < tensors.length; i++) {
+            Shape s = tensors[i].shape;
+            boolean ok = s.rank() == first.rank();
+            for (int j = 0; ok && j < s.rank(); j++) {
+                ok = j == ax || s.dimsUnsafe()[j] == first.dimsUnsafe()[j];
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("concat: shapes " + first + " and " + s
+                        + " (tensor " + i + ") differ outside axis " + axis + "; only that axis may differ");
+            }
+        }
+        return new ShapeOps.Concat(ax).apply(tensors);
+    }
+
+    /** Joins tensors along {@code axis}. */
+    public static Tensor concat(int axis, List<Tensor> tensors) {
+        return concat(axis, tensors.toArray(new Tensor[0]));
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * Matrix product, NumPy's matmul: (..., n, k) @ (..., k, m) -> (..., n, m) with the leading
+     * axes broadcast. A rank-1 left operand is treated as a row and a rank-1 right operand as a
+     * column, and that axis is dropped from the result.
+     */
+    public Tensor matmul(Tensor other) {
+        if (rank() == 0 || other.rank() == 0) {
+            throw new IllegalArgumentException("matmul: shapes " + shape + " and " + other.shape
+                    + ": both operands need at least one axis (use mul for scalars)");
+        }
+        if (rank() == 1) {
+            Tensor r = reshape(1, data.length).matmul(other);
+            int[] d = r.shape.dims();
+            return r.reshape(dropAxis(d, d.length - 2));
+        }
+        if (other.rank() == 1) {
+            Tensor r = matmul(other.reshape(other.data.length, 1));
+            int[] d = r.shape.dims();
+            return r.reshape(dropAxis(d, d.length - 1));
+        }
+        return new MatMul().apply(this, other);
+    }
+
+    private static int[] dropAxis(int[] d, int axis) {
+        int[] o = new int[d.length - 1];
+        for (int i = 0, j = 0; i < d.length; i++) {
+            if (i != axis) o[j++] = d[i];
+        }
+        return o;
+    }
+
+    // ---------------------------------------------------------------- text
+
+    /**
+     * Shape and values, nested by axis like NumPy, for example
+     * {@code tensor([[1.0, 2.0], [3.0, 4.0]], shape=(2, 2))}; long axes are elided with "...".
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("tensor(");
+        appendValues(sb, 0, 0);
+        return sb.append(", shape=").append(shape).append(')').toString();
+    }
+
+    private void appendValues(StringBuilder sb, int axis, int offset) {
+        if (axis == rank()) {
+            sb.append(format(data[offset]));
+            return;
+        }
+        int n = shape.dimsUnsafe()[axis];
+        int stride = 1;
+        for (int i = axis + 1; i < rank(); i++) stride *= shape.dimsUnsafe()[i];
+        sb.append('[');
+        boolean elide = n > 8;
+        for (int i = 0; i < n; i++) {
+            if (elide && i == 3) {
+                sb.append(", ...");
+                i = n - 3;
+            }
+            if (i > 0) sb.append(", ");
+            appendValues(sb, axis + 1, offset + i * stride);
+        }
+        sb.append(']');
+    }
+
+    private static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.valueOf(v);
+        }
+        double a = Math.abs(v);
+        return a != 0 && (a < 1e-4 || a >= 1e6) ? String.format(Locale.ROOT, "%.6e", v)
+                : String.format(Locale.ROOT, "%.6g", v)
+                .replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", ".0");
+    }
+}
