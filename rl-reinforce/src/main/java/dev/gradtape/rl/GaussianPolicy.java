@@ -276,8 +276,8 @@ public final class GaussianPolicy implements Module {
         }
 
         /**
-         * The body network, mapping (batch, observationSize) to (batch, featureSize); may be an
-         * empty {@link Sequential} for a linear policy (then featureSize = observationSize).
+         * The body network, mapping (batch, observationSize) to (batch, featureSize); an identity
+         * module makes a linear policy (then featureSize = observationSize).
          */
         public Builder setBody(Module body, int observationSize, int featureSize) {
             this.body = Objects.requireNonNull(body, "GaussianPolicy.Builder: body is null");
