@@ -1,6 +1,7 @@
 package dev.gradtape.nn;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Adam (Kingma and Ba, 2014) in Keras' form, with Keras' defaults: learning rate 0.001,
@@ -42,8 +43,7 @@ public final class Adam extends SlotOptimizer {
     }
 
     private Adam(Builder b) {
-        super("Adam", b.schedule != null ? b.schedule
-                : LearningRateSchedule.constant(Hyper.positive("Adam", "learningRate", b.learningRate)),
+        super("Adam", scheduleOf("Adam", b.schedule, b.learningRate),
                 List.of("m", "v"));
         this.beta1 = Hyper.unitInterval("Adam", "beta1", b.beta1);
         this.beta2 = Hyper.unitInterval("Adam", "beta2", b.beta2);
@@ -107,7 +107,7 @@ public final class Adam extends SlotOptimizer {
 
         /** A learning-rate schedule; replaces any constant rate set before. */
         public Builder schedule(LearningRateSchedule value) {
-            this.schedule = java.util.Objects.requireNonNull(value, "Adam.Builder: schedule is null");
+            this.schedule = Objects.requireNonNull(value, "Adam.Builder: schedule is null");
             return this;
         }
 

@@ -25,7 +25,8 @@ public final class Initializers {
         @Override
         public Tensor initialize(Shape shape, int fanIn, int fanOut, RandomGenerator rng) {
             if (fanIn <= 0 || fanOut <= 0) {
-                throw new IllegalArgumentException(name + ": fanIn " + fanIn + " and fanOut " + fanOut
+                throw new IllegalArgumentException(name + ": fanIn " + fanIn + " and fanOut "
+                        + fanOut
                         + " for shape " + shape + "; both must be >= 1");
             }
             return body.initialize(shape, fanIn, fanOut, rng);

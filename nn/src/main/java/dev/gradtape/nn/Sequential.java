@@ -49,7 +49,8 @@ public final class Sequential implements Module {
         Set<String> names = new HashSet<>();
         for (Parameter p : ps) {
             if (!names.add(p.name())) {
-                throw new IllegalArgumentException("Sequential: two parameters are named '" + p.name()
+                throw new IllegalArgumentException("Sequential: two parameters are named '"
+                        + p.name()
                         + "'; names within a layer must be unique");
             }
         }
