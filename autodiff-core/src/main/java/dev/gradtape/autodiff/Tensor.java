@@ -28,6 +28,14 @@ public final class Tensor {
     final double[] data;
     /** The recorded operation that produced this tensor, or null; set once, at creation. */
     Function creator;
+    /**
+     * Bookkeeping of the tape that tracks this tensor, kept here so that looking it up costs a
+     * field read instead of a hash lookup: the first open tape to track the tensor claims it with
+     * a compare-and-set and stores the tensor's gradient slot; other tapes use their own maps.
+     * Neither field is part of the tensor's value.
+     */
+    volatile GradientTape tape;
+    int slot;
 
     /** Wraps without copying: callers hand over arrays nobody else writes. */
     Tensor(Shape shape, double[] data) {
