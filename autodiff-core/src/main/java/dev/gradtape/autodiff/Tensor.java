@@ -467,7 +467,12 @@ public final class Tensor {
         for (int i = 0; i < rank(); i++) {
             reduce[i] = i < off || target.dimsUnsafe()[i - off] == 1 && shape.dimsUnsafe()[i] != 1;
         }
-        return reduceSum(reduce, true).reshape(target.dimsUnsafe());
+        int[] kept = shape.dims();
+        for (int i = 0; i < kept.length; i++) {
+            if (reduce[i]) kept[i] = 1;
+        }
+        // one primitive: the kept-dims sum already has the target's elements in order
+        return new ShapeOps.Sum(reduce, Shape.ofTrusted(kept), target).apply(this);
     }
 
     /** The mean of all elements, as a scalar. */
