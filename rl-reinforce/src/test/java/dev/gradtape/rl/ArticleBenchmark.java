@@ -21,8 +21,14 @@ public final class ArticleBenchmark {
 
     /** Trains the article's setup with the given baseline and returns mu, sigma and late reward. */
     static Outcome run(long seed, Baseline baseline, long episodes) {
+        return run(seed, baseline, LogDensity.ARTICLE, episodes);
+    }
+
+    /** As {@link #run(long, Baseline, long)} with a choice of log-density in the loss. */
+    static Outcome run(long seed, Baseline baseline, LogDensity logDensity, long episodes) {
         GaussianPolicy policy = GaussianPolicy.article(seed);
-        ReinforceSettings settings = ReinforceSettings.article().optBaseline(baseline).optSeed(seed).build();
+        ReinforceSettings settings = ReinforceSettings.article().optBaseline(baseline)
+                .optLogDensity(logDensity).optSeed(seed).build();
         Reinforce reinforce = new Reinforce(policy, TargetGame::new, settings);
         double[] lateReward = new double[2];
         long lateFrom = Math.max(0, episodes - 1000);
@@ -45,15 +51,19 @@ public final class ArticleBenchmark {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         long episodes = args.length > 1 ? Long.parseLong(args[1]) : 10_001;
         String[] names = {"no baseline (article)", "running mean of all rewards",
-            "exponential running mean, rate 0.01"};
-        Baseline[] baselines = {Baseline.none(), Baseline.runningMean(), Baseline.exponentialMean(0.01)};
+            "exponential running mean, rate 0.01", "no baseline, exact log-density",
+            "exponential running mean 0.01, exact log-density"};
+        Baseline[] baselines = {Baseline.none(), Baseline.runningMean(), Baseline.exponentialMean(0.01),
+            Baseline.none(), Baseline.exponentialMean(0.01)};
+        LogDensity[] densities = {LogDensity.ARTICLE, LogDensity.ARTICLE, LogDensity.ARTICLE,
+            LogDensity.EXACT, LogDensity.EXACT};
         for (int k = 0; k < names.length; k++) {
             String name = names[k];
             int ok = 0;
             double rewardSum = 0;
             long t0 = System.nanoTime();
             for (long seed = 1; seed <= seeds; seed++) {
-                Outcome o = run(seed, baselines[k], episodes);
+                Outcome o = run(seed, baselines[k], densities[k], episodes);
                 ok += o.success() ? 1 : 0;
                 rewardSum += o.lastRewardMean();
                 System.out.printf(Locale.ROOT, "%s seed=%d mu=%.4f sigma=%.4f last1000_reward=%.4f %s%n",

@@ -154,6 +154,22 @@ class GaussianPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> new OrthogonalInitializer(0));
     }
 
+    @Test
+    void aPolicyIsAModuleThatCheckpointsRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        GaussianPolicy trained = GaussianPolicy.article(1);
+        dev.gradtape.nn.Adam adam = new dev.gradtape.nn.Adam(0.001);
+        new Reinforce(trained, TargetGame::new, ReinforceSettings.builder().setOptimizer(adam)
+                .optLogDensity(LogDensity.ARTICLE).optSeed(1).build()).train(200, null);
+        java.nio.file.Path file = dir.resolve("policy.safetensors");
+        dev.gradtape.nn.Checkpoint.save(file, trained, adam);
+        GaussianPolicy fresh = GaussianPolicy.article(99);
+        dev.gradtape.nn.Adam freshAdam = new dev.gradtape.nn.Adam(0.001);
+        dev.gradtape.nn.Checkpoint.load(file, fresh, freshAdam);
+        assertEquals(ParameterHash.of(trained.parameters()), ParameterHash.of(fresh.parameters()));
+        assertEquals(200, freshAdam.iterations());
+        assertArrayEquals(trained.meanAction(new double[] {1.0}), fresh.meanAction(new double[] {1.0}));
+    }
+
     private static double maxAbs(Tensor t) {
         double m = 0;
         for (double v : t.toArray()) m = Math.max(m, Math.abs(v));
