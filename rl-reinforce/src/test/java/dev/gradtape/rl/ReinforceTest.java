@@ -181,6 +181,50 @@ class ReinforceTest {
         assertTrue(e2.getMessage().contains("update " + e2.update()), e2.getMessage());
     }
 
+    @Test
+    void gradientClippingBoundsTheStepAndTheReportedNormIsBeforeClipping() {
+        GaussianPolicy policy = GaussianPolicy.article(4);
+        double[] before = flat(policy);
+        // plain SGD with learning rate 1: the parameter change is exactly the clipped gradient
+        Reinforce r = new Reinforce(policy, TargetGame::new, ReinforceSettings.builder()
+                .setOptimizer(new dev.gradtape.nn.Sgd(1.0)).optMaxGradientNorm(1e-3).optSeed(4).build());
+        UpdateMetrics m = r.update();
+        double[] after = flat(policy);
+        double step = 0;
+        for (int i = 0; i < before.length; i++) step += (after[i] - before[i]) * (after[i] - before[i]);
+        assertTrue(m.gradientNorm() > 1e-3, "unclipped norm " + m.gradientNorm());
+        assertEquals(1e-3, Math.sqrt(step), 1e-12);
+    }
+
+    @Test
+    void anEntropyBonusAloneMakesSigmaGrow() {
+        // rewards all 0 (beta tiny and the advantage normalised away), so only the bonus acts
+        GaussianPolicy policy = GaussianPolicy.article(6, GaussianPolicy.UNIT_SIGMA_BIAS);
+        Reinforce r = new Reinforce(policy, () -> new TargetGame(1e-300, 4, 0.25), ReinforceSettings.builder()
+                .setOptimizer(new Adam(0.01)).optEntropyCoefficient(1.0).optSeed(6).build());
+        r.train(50, null);
+        double sigma = policy.distribution(Tensor.of(new double[] {1.0}, 1, 1)).std().item();
+        assertTrue(sigma > 1.3, "sigma " + sigma);
+    }
+
+    @Test
+    void aLearnedValueBaselineFitsAndReportsItsLoss() {
+        Reinforce r = PendulumBenchmark.trainer(2, 64);
+        UpdateMetrics first = r.update();
+        UpdateMetrics second = r.update();
+        assertTrue(Double.isFinite(first.valueLoss()) && first.valueLoss() > 0, "value loss " + first.valueLoss());
+        assertTrue(second.valueLoss() < first.valueLoss(), first.valueLoss() + " -> " + second.valueLoss());
+        assertEquals(32, second.episodes());
+        assertEquals(-1200, second.episodeReturn(), 600); // a random policy on Pendulum
+        assertEquals(1.0, second.sigma(), 0.05);
+    }
+
+    private static double[] flat(GaussianPolicy p) {
+        List<Double> v = new ArrayList<>();
+        for (Parameter q : p.parameters()) for (double x : q.value().toArray()) v.add(x);
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
     /** Two steps with rewards 1 and 2, whatever the action. */
     private static final class TwoSteps implements Environment {
         private int t;
