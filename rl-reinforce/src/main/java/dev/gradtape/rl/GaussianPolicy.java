@@ -95,11 +95,20 @@ public final class GaussianPolicy implements Module {
      * @param seed the seed of the He-normal draws
      */
     public static GaussianPolicy article(long seed, double sigmaBias) {
+        return article(seed, sigmaBias, 0.0);
+    }
+
+    /**
+     * {@link #article(long, double)} with a floor added to sigma, which the article lacks (its
+     * sigma can collapse toward 0).
+     */
+    public static GaussianPolicy article(long seed, double sigmaBias, double sigmaFloor) {
         SplittableRandom rng = new SplittableRandom(seed);
         Module body = new Sequential(
                 new Dense(1, 5, Initializers.heNormal(), Initializers.zeros(), rng), new ReLU(),
                 new Dense(5, 5, Initializers.heNormal(), Initializers.zeros(), rng), new ReLU());
-        return builder().setBody(body, 1, 5).setActionSize(1).optSoftplusSigma(sigmaBias).build(rng);
+        return builder().setBody(body, 1, 5).setActionSize(1).optSoftplusSigma(sigmaBias)
+                .optSigmaFloor(sigmaFloor).build(rng);
     }
 
     /** {@link #article(long, double)} with the article's sigma bias 0.55. */

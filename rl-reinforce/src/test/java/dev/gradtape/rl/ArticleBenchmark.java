@@ -6,7 +6,8 @@ import java.util.Locale;
  * The article's numerical example over many seeds: 10,001 one-step episodes of the target game
  * with the article's actor and Adam (lr 0.001): without a baseline (the article), with the plain
  * running mean of all rewards so far, and with an exponential running mean (rate 0.01), the
- * first and last also with the exact log-density; it prints the share of runs that end with
+ * first and last also with the exact log-density, and without a baseline but with a sigma floor
+ * of 0.05; it prints the share of runs that end with
  * {@code |mu - 4| < 0.25} and {@code sigma < 0.25}. Not part of the test suite; run
  * its {@code main} (arguments: seeds, default 20; episodes, default 10001).
  */
@@ -28,7 +29,12 @@ public final class ArticleBenchmark {
 
     /** As {@link #run(long, Baseline, long)} with a choice of log-density in the loss. */
     static Outcome run(long seed, Baseline baseline, LogDensity logDensity, long episodes) {
-        GaussianPolicy policy = GaussianPolicy.article(seed);
+        return run(seed, baseline, logDensity, 0.0, episodes);
+    }
+
+    /** As {@link #run(long, Baseline, LogDensity, long)} with a floor added to sigma. */
+    static Outcome run(long seed, Baseline baseline, LogDensity logDensity, double sigmaFloor, long episodes) {
+        GaussianPolicy policy = GaussianPolicy.article(seed, GaussianPolicy.ARTICLE_SIGMA_BIAS, sigmaFloor);
         ReinforceSettings settings = ReinforceSettings.article().optBaseline(baseline)
                 .optLogDensity(logDensity).optSeed(seed).build();
         Reinforce reinforce = new Reinforce(policy, TargetGame::new, settings);
@@ -54,18 +60,19 @@ public final class ArticleBenchmark {
         long episodes = args.length > 1 ? Long.parseLong(args[1]) : 10_001;
         String[] names = {"no baseline (article)", "running mean of all rewards",
             "exponential running mean, rate 0.01", "no baseline, exact log-density",
-            "exponential running mean 0.01, exact log-density"};
+            "exponential running mean 0.01, exact log-density", "no baseline, sigma floor 0.05"};
         Baseline[] baselines = {Baseline.none(), Baseline.runningMean(), Baseline.exponentialMean(0.01),
-            Baseline.none(), Baseline.exponentialMean(0.01)};
+            Baseline.none(), Baseline.exponentialMean(0.01), Baseline.none()};
         LogDensity[] densities = {LogDensity.ARTICLE, LogDensity.ARTICLE, LogDensity.ARTICLE,
-            LogDensity.EXACT, LogDensity.EXACT};
+            LogDensity.EXACT, LogDensity.EXACT, LogDensity.ARTICLE};
+        double[] floors = {0, 0, 0, 0, 0, 0.05};
         for (int k = 0; k < names.length; k++) {
             String name = names[k];
             int ok = 0;
             double rewardSum = 0;
             long t0 = System.nanoTime();
             for (long seed = 1; seed <= seeds; seed++) {
-                Outcome o = run(seed, baselines[k], densities[k], episodes);
+                Outcome o = run(seed, baselines[k], densities[k], floors[k], episodes);
                 ok += o.success() ? 1 : 0;
                 rewardSum += o.lastRewardMean();
                 System.out.printf(Locale.ROOT, "%s seed=%d mu=%.4f sigma=%.4f last1000_reward=%.4f %s%n",
