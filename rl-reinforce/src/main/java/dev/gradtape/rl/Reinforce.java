@@ -261,6 +261,14 @@ public final class Reinforce {
         return settings;
     }
 
+    /**
+     * The running-mean baseline's current value (what the next update subtracts), or NaN when the
+     * baseline is not a running mean.
+     */
+    public double runningMeanBaseline() {
+        return settings.baseline() instanceof Baseline.RunningMean ? runningMean : Double.NaN;
+    }
+
     /** The number of updates so far. */
     public long updates() {
         return updates;
