@@ -670,7 +670,8 @@ public final class Tensor {
         if (rank() == 1) {
             Tensor r = reshape(1, data.length).matmul(other);
             int[] d = r.shape.dims();
-            return r.reshape(dropAxis(d, d.length - 2));
+            // the row axis is second to last, or last when a rank-1 right operand dropped its axis
+            return r.reshape(dropAxis(d, other.rank() == 1 ? d.length - 1 : d.length - 2));
         }
         if (other.rank() == 1) {
             Tensor r = matmul(other.reshape(other.data.length, 1));
