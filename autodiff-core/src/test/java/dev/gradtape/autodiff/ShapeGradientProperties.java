@@ -7,7 +7,6 @@ import static dev.gradtape.autodiff.testing.TensorGenerators.tensors;
 
 import dev.gradtape.autodiff.testing.Domain;
 import dev.gradtape.autodiff.testing.ShapePair;
-import dev.gradtape.autodiff.testing.TensorGenerators;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -247,10 +246,5 @@ class ShapeGradientProperties {
                 default -> matmulCase(Shape.of(k), Shape.of(k), in); // dot product
             };
         });
-    }
-
-    /** The generators used here cover what they promise: used to keep this file honest. */
-    static Gen<Shape> allShapes() {
-        return TensorGenerators.shapes();
     }
 }
