@@ -240,6 +240,7 @@ public final class Tensor {
 
     /** this - other, broadcast; composed as this + (-other). */
     public Tensor sub(Tensor other) {
+        Shape.broadcast("sub", shape, other.shape); // so that a mismatch is reported as sub's
         return add(other.neg());
     }
 
@@ -328,6 +329,7 @@ public final class Tensor {
      * on ties the gradient goes to {@code this}.
      */
     public Tensor maximum(Tensor other) {
+        Shape.broadcast("maximum", shape, other.shape);
         return where(greaterEqual(other), this, other);
     }
 
@@ -338,6 +340,7 @@ public final class Tensor {
 
     /** The smaller of this and other, broadcast; on ties the gradient goes to {@code this}. */
     public Tensor minimum(Tensor other) {
+        Shape.broadcast("minimum", shape, other.shape);
         return where(other.greaterEqual(this), this, other);
     }
 
@@ -469,7 +472,8 @@ public final class Tensor {
 
     /** The mean along {@code axis}. */
     public Tensor mean(int axis, boolean keepDims) {
-        return sum(axis, keepDims).div(shape.dim(axis));
+        int ax = shape.axis("mean", axis);
+        return sum(ax, keepDims).div(shape.dimsUnsafe()[ax]);
     }
 
     /** The largest element, as a scalar; the gradient goes to its first occurrence. */
@@ -499,6 +503,7 @@ public final class Tensor {
      * m the (constant) maximum, which cancels in the gradient, softmax(x).
      */
     public Tensor logSumExp(int axis, boolean keepDims) {
+        shape.axis("logSumExp", axis);
         Tensor m = max(axis, true).detach();
         Tensor r = sub(m).exp().sum(axis, true).log().add(m);
         return keepDims ? r : r.sum(axis, false); // summing a size-1 axis drops it
@@ -512,13 +517,23 @@ public final class Tensor {
         int infer = -1;
         long known = 1;
         for (int i = 0; i < d.length; i++) {
-            if (d[i] == -1 && infer < 0) {
+            if (d[i] < -1 || d[i] == -1 && infer >= 0) {
+                throw new IllegalArgumentException("reshape: " + Arrays.toString(dims) + " is not a"
+                        + " shape; dimensions must be >= 0, and at most one may be -1 (inferred)");
+            }
+            if (d[i] == -1) {
                 infer = i;
             } else {
                 known *= d[i];
             }
         }
-        if (infer >= 0 && known > 0 && data.length % known == 0) {
+        if (infer >= 0) {
+            if (known == 0 || data.length % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot reshape " + shape + " ("
+                        + data.length + " elements) to " + Arrays.toString(dims) + ": the -1 cannot"
+                        + " be inferred, as " + data.length + " is not a multiple of " + known
+                        + ", the product of the other dimensions");
+            }
             d[infer] = (int) (data.length / known);
         }
         Shape s = Shape.of(d);
