@@ -119,4 +119,19 @@ class TensorBasicsTest {
         assertArrayEquals(new int[] {4, 2}, Shape.of(4, 2).dims());
         assertEquals(Shape.of(4, 2).hashCode(), Shape.of(4, 2).hashCode());
     }
+
+    @Test
+    void ops_on_tensors_with_an_empty_axis_give_empty_results() {
+        // regression: slice and max divided by the size of the axes after the one they work on
+        assertShape(Tensor.zeros(3, 0).slice(0, 0, 2), 2, 0);
+        assertShape(Tensor.zeros(3, 0).max(0, false), 0);
+        assertShape(Tensor.zeros(2, 0).logSumExp(0, true), 1, 0);
+        assertShape(Tensor.zeros(3, 0).sum(0, false), 0);
+        assertShape(Tensor.zeros(3, 0).pad(0, 1, 1), 5, 0);
+        assertValues(Tensor.zeros(3, 0).matmul(Tensor.zeros(0, 2)), new int[] {3, 2}, 0, 0, 0, 0, 0, 0);
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = tape.watch(Tensor.zeros(3, 0));
+            assertShape(tape.gradient(x.slice(0, 1, 3).sum(), x), 3, 0);
+        }
+    }
 }
