@@ -28,7 +28,7 @@ import org.quicktheories.generators.Generate;
  */
 class OpGradientProperties {
     static final long SEED = 0x0dd5eedL;
-    static final int EXAMPLES = 60;
+    static final int EXAMPLES = 100;
 
     static <T> void forAll(Gen<T> gen, Consumer<T> property) {
         qt().withExamples(EXAMPLES).withFixedSeed(SEED).forAll(gen).checkAssert(property);
