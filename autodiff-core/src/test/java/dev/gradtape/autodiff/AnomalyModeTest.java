@@ -13,6 +13,7 @@ import org.junit.jupiter.api.function.Executable;
  * Anomaly mode: the first non-finite value produced in forward or backward throws, naming the op
  * and the direction. Off by default.
  */
+@SuppressWarnings("try") // scopes (tapes, anomaly mode) act through thread state, unreferenced
 class AnomalyModeTest {
     private static NonFiniteValueException inAnomalyMode(Executable body, String... fragments) {
         try (AnomalyMode on = AnomalyMode.enable()) {
@@ -62,6 +63,19 @@ class AnomalyModeTest {
     void a_nan_entering_backward_through_a_masked_branch_is_caught_naming_the_op() {
         NonFiniteValueException e = inAnomalyMode(() -> maskedSqrtGradient(Tensor.vector(0, 4)),
                 "anomaly in backward of sqrt", "div produced NaN", "flat index 0");
+        assertEquals("sqrt", e.op());
+        assertTrue(e.inBackward());
+    }
+
+    @Test
+    void a_nan_entering_backward_through_a_maximum_is_caught_naming_the_op() {
+        // maximum(1, sqrt(x)) at x = 0 picks 1, so sqrt gets a zero gradient, and 0 / (2 sqrt(0)) is NaN
+        NonFiniteValueException e = inAnomalyMode(() -> {
+            try (GradientTape tape = new GradientTape()) {
+                Tensor x = tape.watch(Tensor.scalar(0));
+                tape.gradient(Tensor.scalar(1).maximum(x.sqrt()), x);
+            }
+        }, "anomaly in backward of sqrt");
         assertEquals("sqrt", e.op());
         assertTrue(e.inBackward());
     }

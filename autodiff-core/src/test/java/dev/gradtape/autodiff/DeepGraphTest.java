@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
  * thread stack: these chains would overflow a recursive topological sort. They run on the
  * default stack of the test thread.
  */
+@SuppressWarnings("try") // scopes (tapes, anomaly mode) act through thread state, unreferenced
 class DeepGraphTest {
     @Test
     void a_chain_of_a_million_scalar_ops_gets_its_gradient() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Graphviz DOT export of recorded graphs, tensor and Value. */
+@SuppressWarnings("try") // scopes (tapes, anomaly mode) act through thread state, unreferenced
 class GraphExportTest {
     private static void assertContains(String dot, String... fragments) {
         for (String f : fragments) {

@@ -210,4 +210,16 @@ class GraphSemanticsTest {
             assertEquals(5, outer.gradient(y, x).item(), 0);
         }
     }
+
+    @Test
+    void watch_accessed_watches_on_tapes_that_ask_for_it_only() {
+        try (GradientTape eager = new GradientTape(); GradientTape explicit = new GradientTape(false, false)) {
+            Tensor v = GradientTape.watchAccessed(Tensor.scalar(3)); // what a variable holder does on read
+            assertTrue(eager.isTracked(v));
+            assertFalse(explicit.isTracked(v));
+            Tensor y = v.square();
+            assertEquals(6, eager.gradient(y, v).item(), 0);
+            assertZeros(Shape.SCALAR, explicit.gradient(y, v));
+        }
+    }
 }

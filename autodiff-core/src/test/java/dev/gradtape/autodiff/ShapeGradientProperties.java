@@ -107,7 +107,7 @@ class ShapeGradientProperties {
             for (int i = 0; i < x.rank(); i++) axes.add(i);
             int[] perm = new int[x.rank()];
             for (int i = 0; i < perm.length; i++) {
-                int pick = axes.remove((int) draw(0, axes.size() - 1, in));
+                int pick = axes.remove(draw(0, axes.size() - 1, in));
                 perm[i] = Generate.booleans().generate(in) ? pick - x.rank() : pick; // negative axes too
             }
             return new Case("permute" + Arrays.toString(perm), List.of(x), xs -> xs.get(0).permute(perm));

@@ -21,6 +21,7 @@ import org.quicktheories.core.Gen;
  * with central differences of {@link Value#data()} on generated inputs, and a reflection check
  * makes sure every public Value operation is covered here.
  */
+@SuppressWarnings("try") // scopes (tapes, anomaly mode) act through thread state, unreferenced
 class ValueGradientProperties {
     private static final double EPS = 1e-6;
 
