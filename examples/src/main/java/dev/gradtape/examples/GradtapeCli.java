@@ -66,6 +66,7 @@ public final class GradtapeCli implements Runnable {
     /** The command line with its subcommands and error handling, ready to {@code execute}. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new GradtapeCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(ErrorHandlers::onUsageError);
         cli.setExecutionExceptionHandler(ErrorHandlers::onFailure);
         return cli;
