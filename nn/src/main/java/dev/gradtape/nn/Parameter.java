@@ -88,6 +88,19 @@ public final class Parameter {
         return cell.value;
     }
 
+    /**
+     * Sets the value to {@code value} itself, not detached, so that a tape watching
+     * {@code value} sees it through this parameter: lets a gradient check drive a layer's
+     * parameters. Training code uses {@link #assign}.
+     */
+    void bind(Tensor value) {
+        if (!value.shape().equals(cell.value.shape())) {
+            throw new IllegalArgumentException("Parameter '" + name + "'.bind: shape " + value.shape()
+                    + " differs from the parameter's shape " + cell.value.shape());
+        }
+        cell.value = value;
+    }
+
     /** The shape, fixed at construction. */
     public Shape shape() {
         return cell.value.shape();
