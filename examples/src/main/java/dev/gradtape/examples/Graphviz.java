@@ -43,7 +43,7 @@ final class Graphviz {
      * @throws IOException if dot fails or takes more than 30 seconds
      */
     static void renderSvg(Path dot, Path dotFile, Path svgFile) throws IOException {
-        Path tmp = Files.createTempFile(svgFile.getParent(), "." + svgFile.getFileName(), ".tmp");
+        Path tmp = RunFolder.temporarySibling(svgFile);
         try {
             Process p = new ProcessBuilder(dot.toString(), "-Tsvg", dotFile.toString(), "-o", tmp.toString())
                     .redirectErrorStream(true).start();

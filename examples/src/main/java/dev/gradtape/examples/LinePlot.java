@@ -34,7 +34,8 @@ final class LinePlot {
     private final int height;
     private final List<Series> series = new ArrayList<>();
 
-    private record Series(String name, double[] x, double[] y, Color color, boolean dashed) {
+    private record Series(String name, double[] x, double[] y, Color color, boolean dashed,
+            boolean inLegend) {
     }
 
     LinePlot(String title, String xLabel, String yLabel, int width, int height) {
@@ -51,23 +52,37 @@ final class LinePlot {
 
     /** Adds a solid line through the points (x[i], y[i]). */
     LinePlot line(String name, double[] x, double[] y, Color color) {
-        return add(name, x, y, color, false);
+        return add(name, x, y, color, false, true);
     }
 
     /** Adds a dashed horizontal line at {@code y} across the range of {@code x}. */
     LinePlot level(String name, double[] x, double y, Color color) {
+        return level(name, x, y, color, true);
+    }
+
+    /**
+     * Adds a dashed horizontal line at {@code y} across the range of {@code x}, listed in the legend
+     * or not (for a second line of a band already named).
+     */
+    LinePlot level(String name, double[] x, double y, Color color, boolean inLegend) {
         if (x.length == 0) {
             return this;
         }
-        return add(name, new double[] {x[0], x[x.length - 1]}, new double[] {y, y}, color, true);
+        return add(name, new double[] {x[0], x[x.length - 1]}, new double[] {y, y}, color, true, inLegend);
     }
 
-    private LinePlot add(String name, double[] x, double[] y, Color color, boolean dashed) {
+    private LinePlot add(String name, double[] x, double[] y, Color color, boolean dashed,
+            boolean inLegend) {
         if (x.length != y.length) {
             throw new IllegalArgumentException("LinePlot: series '" + name + "' has " + x.length
                     + " x values and " + y.length + " y values; they must be equal");
         }
-        series.add(new Series(name, x.clone(), y.clone(), color, dashed));
+        for (Series other : series) {
+            if (other.name.equals(name)) {
+                throw new IllegalArgumentException("LinePlot: two series are named '" + name + "'");
+            }
+        }
+        series.add(new Series(name, x.clone(), y.clone(), color, dashed, inLegend));
         return this;
     }
 
@@ -78,12 +93,14 @@ final class LinePlot {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setMarkerSize(0);
         for (Series s : series) {
             int step = Math.max(1, (s.x.length + MAX_POINTS - 1) / MAX_POINTS);
             XYSeries xy = chart.addSeries(s.name, thin(s.x, step), thin(s.y, step));
             xy.setMarker(SeriesMarkers.NONE);
+            xy.setShowInLegend(s.inLegend);
             xy.setLineColor(s.color);
             xy.setLineStyle(s.dashed
                     ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,

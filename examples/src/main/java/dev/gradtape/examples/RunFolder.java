@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The folder a command writes its results into. Two promises:
@@ -76,9 +77,9 @@ final class RunFolder {
     /** Writes {@code bytes} to {@code name} through a temporary file and a rename. */
     Path write(String name, byte[] bytes) throws IOException {
         Path target = dir.resolve(name);
-        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+        Path tmp = temporarySibling(target);
         try {
-            Files.write(tmp, bytes);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
@@ -90,6 +91,18 @@ final class RunFolder {
     Path writeText(String name, String text) throws IOException {
         return write(name, text.getBytes(StandardCharsets.UTF_8));
     }
+
+    /**
+     * A fresh name beside {@code target} for its temporary file: hidden, unique, and created with
+     * the usual permissions (unlike {@code Files.createTempFile}, which makes it private).
+     */
+    static Path temporarySibling(Path target) {
+        return target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid()
+                + "-" + COUNTER.incrementAndGet() + ".tmp");
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER =
+            new java.util.concurrent.atomic.AtomicLong();
 
     /** Renames {@code tmp} over {@code target}, atomically where the file system can. */
     static void moveIntoPlace(Path tmp, Path target) throws IOException {
