@@ -49,6 +49,13 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Advances to {@code done} steps. */
+    void stepTo(long done) {
+        if (bar != null) {
+            bar.stepTo(done);
+        }
+    }
+
     /**
      * Prints a line to {@code out} without tangling it with the bar: the bar's line is cleared
      * first and redrawn on its next refresh.
