@@ -3,6 +3,7 @@ package dev.gradtape.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.doubles;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -11,7 +12,14 @@ import dev.gradtape.autodiff.Function;
 import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.nn.Adam;
+import dev.gradtape.nn.Dense;
+import dev.gradtape.nn.Losses;
+import dev.gradtape.nn.Parameter;
+import dev.gradtape.nn.Sequential;
+import dev.gradtape.nn.Tanh;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,12 +115,32 @@ class DocsExamplesTest {
         qt().withFixedSeed(20201L).withExamples(100)
                 .forAll(doubles().between(-3.0, 3.0), doubles().between(-3.0, 3.0))
                 .checkAssert((a, b) -> GradCheck.defaults().assertGradients(
-                        in -> composed(in), Tensor.scalar(a), Tensor.scalar(b)));
+                        in -> in.get(0).mul(in.get(1)).tanh().add(in.get(0).div(in.get(1).square().add(1.0))),
+                        Tensor.scalar(a), Tensor.scalar(b)));
     }
 
-    private static Tensor composed(List<Tensor> in) {
-        Tensor a = in.get(0);
-        Tensor b = in.get(1);
-        return a.mul(b).tanh().add(a.div(b.square().add(1.0)));
+    // ---- docs/using-gradtape.md: a training step with nn alone
+
+    @Test
+    void nnTrainingStepFromTheDocs() {
+        SplittableRandom rng = new SplittableRandom(7);
+        Tensor x = Tensor.matrix(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+        Tensor y = Tensor.matrix(new double[][] {{0}, {1}, {1}, {2}});
+        Sequential model = new Sequential(new Dense(2, 8, rng), new Tanh(), new Dense(8, 1, rng));
+        Adam adam = new Adam(0.01);
+        double first = Double.NaN;
+        double last = Double.NaN;
+        for (int step = 0; step < 200; step++) {
+            try (GradientTape tape = new GradientTape()) {
+                Tensor loss = Losses.meanSquaredError(model.forward(x), y);                      // record
+                List<Tensor> grads = tape.gradient(loss, Parameter.values(model.parameters()));  // gradients
+                adam.apply(model.parameters(), grads);                                           // apply
+                last = loss.item();
+                if (step == 0) {
+                    first = last;
+                }
+            }
+        }
+        assertTrue(last < first / 10, "loss " + first + " -> " + last);
     }
 }
