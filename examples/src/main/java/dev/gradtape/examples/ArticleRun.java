@@ -67,7 +67,7 @@ final class ArticleRun {
                 if (episode % PRINT_EVERY == 0) {
                     progress.println(out, String.format(Locale.ROOT,
                             "episode %5d  mu %8.4f  sigma %7.4f  action %8.4f  reward %6.4f  loss %9.4f",
-                            episode, m.mu(), m.sigma(), m.action(), m.reward(), m.loss()));
+                            episode, m.mu(), m.sigma(), m.action(), m.reward(), m.loss() + 0.0)); // + 0.0: no "-0.0000"
                 }
                 progress.step();
             });
