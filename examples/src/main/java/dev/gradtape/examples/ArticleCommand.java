@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
  * {@code gradtape article}: the showcase. Trains the article's Gaussian actor on its one-shot
  * target game and leaves a CSV, a plot and a checkpoint in the run folder.
  */
-@Command(name = "article", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "article", mixinStandardHelpOptions = true,
+        header = "The showcase: the article's Gaussian actor learns the target game.", sortOptions = false,
         description = {"The showcase: trains the article's Gaussian actor (1 -> 5 -> 5 -> mu, sigma;"
                 + " Adam) with REINFORCE on the one-shot game R = range * max-reward / max(range,"
                 + " |target - a|). Every 100 episodes it prints mu, sigma, action, reward and loss;"
@@ -71,8 +72,9 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
     LossChoice loss;
 
     @Option(names = "--baseline", paramLabel = "KIND", defaultValue = "mean",
-            description = "Subtract from the reward: none (the article's recipe) or mean (running mean"
-                    + " of the rewards, which makes training reliable); default ${DEFAULT-VALUE}.")
+            description = "Subtract from the reward: none (the article's recipe) or mean (a running"
+                    + " mean of the recent rewards, b <- b + 0.01 (R - b), which makes training"
+                    + " reliable); default ${DEFAULT-VALUE}.")
     BaselineChoice baseline;
 
     @Override

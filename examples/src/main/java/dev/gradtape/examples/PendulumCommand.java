@@ -13,13 +13,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gradtape pendulum}: a Gaussian policy learns to swing up and hold a pendulum. */
-@Command(name = "pendulum", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pendulum", mixinStandardHelpOptions = true,
+        header = "A Gaussian policy learns to swing up Pendulum with REINFORCE.", sortOptions = false,
         description = {"Trains a Gaussian policy on Pendulum (Pendulum-v1 dynamics, 200 steps per"
                 + " episode) with REINFORCE and the rl module's reference settings: reward-to-go,"
                 + " a learned value baseline, normalised advantages, 16 episodes per update. Writes"
                 + " learning-curve.csv, updates.csv, pendulum.png and policy.safetensors, and reports"
                 + " the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
-                + " better, about -150 is a good swing-up)."})
+                + " better; a policy that swings up and holds the pendulum scores about -200 or more)."})
 final class PendulumCommand extends RunCommand implements Callable<Integer> {
     /** The CSV header of the learning curve. */
     static final String[] CURVE = {"episodes", "eval_return", "train_return", "sigma", "seconds"};

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 
 /** {@code gradtape tour}: autodiff for learners, one backward pass at a time. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
+        header = "Autodiff step by step: the backward walk, GradCheck, DOT graphs.",
         description = {"Autodiff for learners: runs a scalar expression (micrograd style) and a small"
                 + " tensor layer forward, walks each backward pass step by step, checks the gradients"
                 + " with GradCheck and writes the recorded graphs as DOT (and SVG when Graphviz' dot"
