@@ -28,6 +28,14 @@ public final class Tensor {
     final double[] data;
     /** The recorded operation that produced this tensor, or null; set once, at creation. */
     Function creator;
+    /**
+     * Bookkeeping of the tape that tracks this tensor, kept here so that looking it up costs a
+     * field read instead of a hash lookup: the first open tape to track the tensor claims it with
+     * a compare-and-set and stores the tensor's gradient slot; other tapes use their own maps.
+     * Neither field is part of the tensor's value.
+     */
+    volatile GradientTape tape;
+    int slot;
 
     /** Wraps without copying: callers hand over arrays nobody else writes. */
     Tensor(Shape shape, double[] data) {
@@ -459,7 +467,12 @@ public final class Tensor {
         for (int i = 0; i < rank(); i++) {
             reduce[i] = i < off || target.dimsUnsafe()[i - off] == 1 && shape.dimsUnsafe()[i] != 1;
         }
-        return reduceSum(reduce, true).reshape(target.dimsUnsafe());
+        int[] kept = shape.dims();
+        for (int i = 0; i < kept.length; i++) {
+            if (reduce[i]) kept[i] = 1;
+        }
+        // one primitive: the kept-dims sum already has the target's elements in order
+        return new ShapeOps.Sum(reduce, Shape.ofTrusted(kept), target).apply(this);
     }
 
     /** The mean of all elements, as a scalar. */

@@ -45,10 +45,12 @@ public final class Checkpoint {
         for (Parameter p : model.parameters()) {
             if (p.name().startsWith(OPTIMIZER_PREFIX)) {
                 throw new IllegalArgumentException("Checkpoint.save: parameter name '" + p.name()
-                        + "' starts with '" + OPTIMIZER_PREFIX + "', which is reserved for optimiser state");
+                        + "' starts with '" + OPTIMIZER_PREFIX
+                        + "', which is reserved for optimiser state");
             }
             if (all.put(p.name(), p.current()) != null) {
-                throw new IllegalArgumentException("Checkpoint.save: two parameters are named '" + p.name()
+                throw new IllegalArgumentException("Checkpoint.save: two parameters are named '"
+                        + p.name()
                         + "'; names must be unique within a model (wrap layers in a Sequential)");
             }
         }
@@ -82,7 +84,8 @@ public final class Checkpoint {
         Map<String, Parameter> params = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             if (params.put(p.name(), p) != null) {
-                throw new IllegalArgumentException("Checkpoint.load: two parameters are named '" + p.name()
+                throw new IllegalArgumentException("Checkpoint.load: two parameters are named '"
+                        + p.name()
                         + "'; names must be unique within a model");
             }
         }
@@ -90,18 +93,21 @@ public final class Checkpoint {
         for (Parameter p : params.values()) {
             Tensor t = stored.get(p.name());
             if (t == null) {
-                throw new CheckpointException(where + "parameter '" + p.name() + "' (shape " + p.shape()
-                        + ") is missing from the file, which holds " + describe(stored, false));
+                throw new CheckpointException(where + "parameter '" + p.name() + "' (shape "
+                        + p.shape()
+                        + ") is missing from the file, which holds " + describe(stored));
             }
             if (!t.shape().equals(p.shape())) {
-                throw new CheckpointException(where + "parameter '" + p.name() + "' has shape " + p.shape()
+                throw new CheckpointException(where + "parameter '" + p.name() + "' has shape "
+                        + p.shape()
                         + " in the model but shape " + t.shape() + " in the file");
             }
         }
         for (Map.Entry<String, Tensor> e : stored.entrySet()) {
             if (!e.getKey().startsWith(OPTIMIZER_PREFIX) && !params.containsKey(e.getKey())) {
                 throw new CheckpointException(where + "the file holds '" + e.getKey() + "' (shape "
-                        + e.getValue().shape() + "), which is not a parameter of the model; the model has "
+                        + e.getValue().shape()
+                        + "), which is not a parameter of the model; the model has "
                         + params.keySet());
             }
         }
@@ -127,7 +133,8 @@ public final class Checkpoint {
         }
         if (state.isEmpty()) {
             throw new CheckpointException(where + "the file holds no optimiser state (no '"
-                    + OPTIMIZER_PREFIX + "' entries); pass null as the optimiser to load the parameters only");
+                    + OPTIMIZER_PREFIX
+                    + "' entries); pass null as the optimiser to load the parameters only");
         }
         if (savedKind != null && !savedKind.equals(kind)) {
             throw new CheckpointException(where + "the file holds state of a " + savedKind
@@ -138,22 +145,26 @@ public final class Checkpoint {
             Parameter p = slash < 0 ? null : params.get(e.getKey().substring(slash + 1));
             // state for a parameter outside this model is the optimiser's business, not checked here
             if (p != null && !p.shape().equals(e.getValue().shape())) {
-                throw new CheckpointException(where + "optimiser state '" + e.getKey() + "' has shape "
-                        + e.getValue().shape() + " in the file but parameter '" + p.name() + "' has shape "
+                throw new CheckpointException(where + "optimiser state '" + e.getKey()
+                        + "' has shape "
+                        + e.getValue().shape() + " in the file but parameter '" + p.name()
+                        + "' has shape "
                         + p.shape() + " in the model");
             }
         }
         try {
             optimizer.loadState(state);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(where + "the optimiser state does not fit: " + e.getMessage(), e);
+            throw new CheckpointException(where + "the optimiser state does not fit: "
+                    + e.getMessage(), e);
         }
     }
 
-    private static String describe(Map<String, Tensor> stored, boolean withOptimizer) {
+    /** The model entries of a file with their shapes, for messages. */
+    private static String describe(Map<String, Tensor> stored) {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : stored.entrySet()) {
-            if (withOptimizer || !e.getKey().startsWith(OPTIMIZER_PREFIX)) {
+            if (!e.getKey().startsWith(OPTIMIZER_PREFIX)) {
                 names.add(e.getKey() + " " + e.getValue().shape());
             }
         }

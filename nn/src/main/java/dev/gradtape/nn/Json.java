@@ -37,25 +37,20 @@ final class Json {
             throw error("the text ends where a value was expected");
         }
         char c = text.charAt(pos);
-        switch (c) {
-            case '{':
-                return object();
-            case '[':
-                return array();
-            case '"':
-                return string();
-            case 't':
-                return literal("true", Boolean.TRUE);
-            case 'f':
-                return literal("false", Boolean.FALSE);
-            case 'n':
-                return literal("null", null);
-            default:
+        return switch (c) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> {
                 if (c == '-' || c >= '0' && c <= '9') {
-                    return number();
+                    yield number();
                 }
                 throw error("unexpected character '" + c + "'");
-        }
+            }
+        };
     }
 
     private Map<String, Object> object() {

@@ -112,7 +112,8 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("SafeTensors.write: tensor name '" + name
                         + "' is not allowed; use a non-empty name other than " + METADATA_KEY);
             }
-            Tensor t = Objects.requireNonNull(e.getValue(), () -> "SafeTensors.write: tensor '" + name
+            Tensor t = Objects.requireNonNull(e.getValue(), () -> "SafeTensors.write: tensor '"
+                    + name
                     + "' is null");
             List<Object> shape = new ArrayList<>();
             for (int d : t.shape().dims()) {
@@ -173,14 +174,17 @@ public final class SafeTensors {
     static Contents decode(byte[] bytes, String source) {
         String where = "SafeTensors.read(" + source + "): ";
         if (bytes.length < 8) {
-            throw new CheckpointException(where + "the file has " + bytes.length + " bytes, fewer than"
+            throw new CheckpointException(where + "the file has " + bytes.length
+                    + " bytes, fewer than"
                     + " the 8-byte header length that starts every safetensors file (truncated?)");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong(0);
         if (n < 2 || n > MAX_HEADER_BYTES || n > bytes.length - 8L) {
-            throw new CheckpointException(where + "the header length field says " + Long.toUnsignedString(n)
-                    + " bytes but " + (bytes.length - 8) + " bytes follow it; the file is truncated or"
+            throw new CheckpointException(where + "the header length field says "
+                    + Long.toUnsignedString(n)
+                    + " bytes but " + (bytes.length - 8)
+                    + " bytes follow it; the file is truncated or"
                     + " not a safetensors file");
         }
         String text;
@@ -195,7 +199,8 @@ public final class SafeTensors {
         try {
             parsed = Json.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(where + "the header is not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException(where + "the header is not valid JSON: "
+                    + e.getMessage(), e);
         }
         if (!(parsed instanceof Map<?, ?> header)) {
             throw new CheckpointException(where + "the header is not a JSON object");
@@ -241,19 +246,35 @@ public final class SafeTensors {
         for (Entry en : sorted) {
             if (en.begin != expected) {
                 throw new CheckpointException(where + "tensor '" + en.name + "' occupies bytes ["
-                        + en.begin + ", " + en.end + ") but the previous tensor ends at byte " + expected
+                        + en.begin + ", " + en.end + ") but the previous tensor ends at byte "
+                        + expected
                         + "; the data must be covered without gaps or overlaps");
             }
             expected = en.end;
         }
         if (expected != dataLength) {
-            throw new CheckpointException(where + "the tensors cover " + expected + " bytes of data but"
+            throw new CheckpointException(where + "the tensors cover " + expected
+                    + " bytes of data but"
                     + " the data section holds " + dataLength + "; the file has trailing bytes");
         }
     }
 
     /** One header entry, checked against the format. */
-    private record Entry(String name, String dtype, int[] shape, long begin, long end) {
+    private static final class Entry {
+        final String name;
+        final String dtype;
+        final int[] shape;
+        final long begin;
+        final long end;
+
+        private Entry(String name, String dtype, int[] shape, long begin, long end) {
+            this.name = name;
+            this.dtype = dtype;
+            this.shape = shape;
+            this.begin = begin;
+            this.end = end;
+        }
+
         static Entry parse(String where, String name, Object value, long dataLength) {
             String what = where + "tensor '" + name + "': ";
             if (!(value instanceof Map<?, ?> m)) {
@@ -289,13 +310,17 @@ public final class SafeTensors {
                         + "] run backwards");
             }
             if (end - begin != count * width) {
-                throw new CheckpointException(what + "data_offsets [" + begin + ", " + end + "] span "
-                        + (end - begin) + " bytes but shape " + java.util.Arrays.toString(shape) + " of "
+                throw new CheckpointException(what + "data_offsets [" + begin + ", " + end
+                        + "] span "
+                        + (end - begin) + " bytes but shape " + java.util.Arrays.toString(shape)
+                        + " of "
                         + dtype + " needs " + count * width);
             }
             if (end > dataLength) {
-                throw new CheckpointException(what + "its data ends at byte " + end + " of the data section"
-                        + " but the file holds only " + dataLength + " bytes of data; the file is truncated");
+                throw new CheckpointException(what + "its data ends at byte " + end
+                        + " of the data section"
+                        + " but the file holds only " + dataLength
+                        + " bytes of data; the file is truncated");
             }
             return new Entry(name, dtype, shape, begin, end);
         }
@@ -317,7 +342,8 @@ public final class SafeTensors {
             long[] out = new long[2];
             for (int i = 0; i < 2; i++) {
                 if (!(l.get(i) instanceof Long x) || x < 0) {
-                    throw new CheckpointException(what + " is " + v + "; expected two whole numbers >= 0");
+                    throw new CheckpointException(what + " is " + v
+                            + "; expected two whole numbers >= 0");
                 }
                 out[i] = x;
             }
@@ -326,12 +352,14 @@ public final class SafeTensors {
 
         private static int[] ints(String what, Object v) {
             if (!(v instanceof List<?> l)) {
-                throw new CheckpointException(what + " is " + v + "; expected a list of dimensions");
+                throw new CheckpointException(what + " is " + v
+                        + "; expected a list of dimensions");
             }
             int[] out = new int[l.size()];
             for (int i = 0; i < out.length; i++) {
                 if (!(l.get(i) instanceof Long x) || x < 0 || x > Integer.MAX_VALUE) {
-                    throw new CheckpointException(what + " is " + v + "; dimensions must be whole numbers"
+                    throw new CheckpointException(what + " is " + v
+                            + "; dimensions must be whole numbers"
                             + " from 0 to " + Integer.MAX_VALUE);
                 }
                 out[i] = (int) (long) x;

@@ -51,7 +51,8 @@ class CheckpointTest {
     private static void assertBitIdentical(Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()));
         for (String k : expected.keySet()) {
-            assertTrue(expected.get(k).valueEquals(actual.get(k)), k + ": " + expected.get(k) + " vs "
+            assertTrue(expected.get(k).valueEquals(actual.get(k)), k + ": " + expected.get(k)
+                    + " vs "
                     + actual.get(k));
         }
     }

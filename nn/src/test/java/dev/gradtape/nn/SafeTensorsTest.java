@@ -146,7 +146,8 @@ class SafeTensorsTest {
 
     private static byte[] file(String header, int dataBytes) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate(8 + h.length
+                + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(h.length).put(h);
         return buf.array();
     }
