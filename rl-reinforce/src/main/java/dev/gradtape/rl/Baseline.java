@@ -21,7 +21,7 @@ public sealed interface Baseline {
     }
 
     /**
-     * An exponential moving average of the returns: b <- b + rate (mean of the batch's returns - b)
+     * An exponential moving average of the returns: b := b + rate (mean of the batch's returns - b)
      * after each update, starting at 0.
      *
      * @param rate in (0, 1]

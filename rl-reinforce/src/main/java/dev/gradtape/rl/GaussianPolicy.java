@@ -95,11 +95,20 @@ public final class GaussianPolicy implements Module {
      * @param seed the seed of the He-normal draws
      */
     public static GaussianPolicy article(long seed, double sigmaBias) {
+        return article(seed, sigmaBias, 0.0);
+    }
+
+    /**
+     * {@link #article(long, double)} with a floor added to sigma, which the article lacks (its
+     * sigma can collapse toward 0).
+     */
+    public static GaussianPolicy article(long seed, double sigmaBias, double sigmaFloor) {
         SplittableRandom rng = new SplittableRandom(seed);
         Module body = new Sequential(
                 new Dense(1, 5, Initializers.heNormal(), Initializers.zeros(), rng), new ReLU(),
                 new Dense(5, 5, Initializers.heNormal(), Initializers.zeros(), rng), new ReLU());
-        return builder().setBody(body, 1, 5).setActionSize(1).optSoftplusSigma(sigmaBias).build(rng);
+        return builder().setBody(body, 1, 5).setActionSize(1).optSoftplusSigma(sigmaBias)
+                .optSigmaFloor(sigmaFloor).build(rng);
     }
 
     /** {@link #article(long, double)} with the article's sigma bias 0.55. */
@@ -276,8 +285,8 @@ public final class GaussianPolicy implements Module {
         }
 
         /**
-         * The body network, mapping (batch, observationSize) to (batch, featureSize); may be an
-         * empty {@link Sequential} for a linear policy (then featureSize = observationSize).
+         * The body network, mapping (batch, observationSize) to (batch, featureSize); an identity
+         * module makes a linear policy (then featureSize = observationSize).
          */
         public Builder setBody(Module body, int observationSize, int featureSize) {
             this.body = Objects.requireNonNull(body, "GaussianPolicy.Builder: body is null");

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 /**
  * Orthogonal initialisation (Saxe et al., 2014), the default of most policy-gradient code
  * (Spinning Up, CleanRL, Stable-Baselines3): a kernel of shape (in, out) whose columns (when
- * in >= out) or rows (when in < out) are orthonormal, times a gain; sqrt(2) for ReLU layers and
+ * {@code in >= out}) or rows (when {@code in < out}) are orthonormal, times a gain; sqrt(2) for ReLU layers and
  * a small gain such as 0.01 for a policy's mean head, so that the first actions are near 0.
  *
  * <p>Drawn as the Q factor of a standard normal matrix of shape (max, min), by modified

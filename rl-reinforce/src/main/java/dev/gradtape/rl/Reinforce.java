@@ -22,6 +22,16 @@ import java.util.function.Supplier;
  * whose gradient is the REINFORCE estimate of -grad J. The heart of an update is the article's
  * "three lines": record the loss on a tape, ask the tape for the gradients, apply them.
  *
+ * <p>The article's run, with a baseline added:
+ *
+ * <pre>{@code
+ * GaussianPolicy policy = GaussianPolicy.article(seed);
+ * ReinforceSettings settings = ReinforceSettings.article()
+ *         .optBaseline(Baseline.exponentialMean(0.01)).optSeed(seed).build();
+ * Reinforce reinforce = new Reinforce(policy, TargetGame::new, settings);
+ * reinforce.train(10_001, m -> System.out.println(m.mu() + " " + m.sigma()));
+ * }</pre>
+ *
  * <p>Reproducibility: environment starts, action noise and value minibatches come from
  * generators split from {@link ReinforceSettings#seed()}, the policy's weights from its own seed,
  * and all arithmetic runs in a fixed order; the same seeds and settings give bit-identical

@@ -25,6 +25,22 @@ class EnvironmentTest {
     }
 
     @Test
+    void stepResultCopiesItsObservationAndComparesByValue() {
+        double[] obs = {1.0, 2.0};
+        StepResult r = new StepResult(obs, -0.5, false, true);
+        obs[0] = 99;
+        r.observation()[1] = 99;
+        assertArrayEquals(new double[] {1.0, 2.0}, r.observation());
+        StepResult same = new StepResult(new double[] {1.0, 2.0}, -0.5, false, true);
+        assertEquals(same, r);
+        assertEquals(same.hashCode(), r.hashCode());
+        assertFalse(r.equals(new StepResult(new double[] {1.0, 2.0}, -0.5, true, true)));
+        assertTrue(r.done());
+        assertEquals("StepResult[observation=[1.0, 2.0], reward=-0.5, terminated=false, truncated=true]",
+                r.toString());
+    }
+
+    @Test
     void targetGameIsOneShot() {
         TargetGame game = new TargetGame();
         assertThrows(IllegalStateException.class, () -> game.step(new double[] {1}));

@@ -7,6 +7,8 @@ import dev.gradtape.nn.LearningRateSchedule;
 import dev.gradtape.nn.Module;
 import dev.gradtape.nn.ReLU;
 import dev.gradtape.nn.Sequential;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +26,8 @@ import java.util.SplittableRandom;
  * first seed, number of seeds, episodes; default 0 5 5000).
  */
 public final class PendulumBenchmark {
+    /** Wall time on a shared machine depends on the other load; the thread's CPU time does not. */
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     static final long[] EVAL_SEEDS = {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009};
     static final int EPISODES_PER_UPDATE = 16;
     static final double GAMMA = 0.95;
@@ -83,6 +87,7 @@ public final class PendulumBenchmark {
             double ev = r.evaluate(EVAL_SEEDS);
             System.out.printf(Locale.ROOT, "seed=%d episodes=0 seconds=0.0 eval_return=%.1f%n", seed, ev);
             long t0 = System.nanoTime();
+            long cpu0 = CPU.getCurrentThreadCpuTime();
             long nextEval = 250;
             long firstAbove = -1;
             double best = Double.NEGATIVE_INFINITY;
@@ -95,15 +100,17 @@ public final class PendulumBenchmark {
                     if (firstAbove < 0 && ev > -400) {
                         firstAbove = r.episodes();
                     }
-                    System.out.printf(Locale.ROOT, "seed=%d episodes=%d seconds=%.1f eval_return=%.1f"
+                    System.out.printf(Locale.ROOT, "seed=%d episodes=%d seconds=%.1f cpu_seconds=%.1f eval_return=%.1f"
                             + " train_return=%.1f std=%.3f value_loss=%.4f lr=%.2e%n", seed, r.episodes(),
-                            (System.nanoTime() - t0) / 1e9, ev, m.episodeReturn(), m.sigma(), m.valueLoss(),
+                            (System.nanoTime() - t0) / 1e9, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9, ev, m.episodeReturn(), m.sigma(), m.valueLoss(),
                             m.learningRate());
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            String line = String.format(Locale.ROOT, "RESULT seed=%d episodes=%d seconds=%.1f final_eval=%.1f"
-                    + " best_eval=%.1f first_above_-400=%s", seed, r.episodes(), seconds, ev, best,
+            double cpuSeconds = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            String line = String.format(Locale.ROOT, "RESULT seed=%d episodes=%d seconds=%.1f cpu_seconds=%.1f"
+                    + " final_eval=%.1f best_eval=%.1f first_above_-400=%s", seed, r.episodes(), seconds,
+                    cpuSeconds, ev, best,
                     firstAbove < 0 ? "never" : Long.toString(firstAbove));
             System.out.println(line);
             summary.add(line);
