@@ -117,6 +117,16 @@ class ArticleCommandTest {
     }
 
     @Test
+    void divergingTrainingFailsWithOneLineAndExitCodeOne() {
+        Cli.Run r = Cli.run("article", "--episodes", "100", "--lr", "1e300", "--out",
+                tmp.resolve("diverged").toString(), "-q");
+        assertEquals(1, r.exitCode(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("gradtape article: failed: Reinforce update "), r.err());
+        assertTrue(r.err().contains("NaN"), r.err());
+    }
+
+    @Test
     void movingMeanAveragesTheLastWindow() {
         assertArrayEquals(new double[] {1, 1.5, 2.5, 3.5}, ArticleRun.movingMean(new double[] {1, 2, 3, 4}, 2), 0.0);
     }
