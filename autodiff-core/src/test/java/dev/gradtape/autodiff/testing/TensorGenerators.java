@@ -20,7 +20,15 @@ import org.quicktheories.generators.Generate;
  * keep its margin from its kinks.
  *
  * <p>Every draw comes from QuickTheories' randomness source, so a run with
- * {@code qt().withFixedSeed(s)} is reproducible and a failing case shrinks.
+ * {@code qt().withFixedSeed(s)} is reproducible and a failing case shrinks. A gradient property
+ * of a binary operation reads:
+ *
+ * <pre>{@code
+ * qt().withExamples(100).withFixedSeed(42)
+ *     .forAll(TensorGenerators.tensorPairs(Domain.REAL, Domain.NONZERO))
+ *     .checkAssert(p -> GradCheck.defaults().assertGradients(
+ *         in -> in.get(0).div(in.get(1)), p.left(), p.right()));
+ * }</pre>
  */
 public final class TensorGenerators {
     /** The largest rank generated. */
