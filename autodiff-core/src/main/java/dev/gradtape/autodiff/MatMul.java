@@ -24,7 +24,14 @@ final class MatMul extends Function {
         }
         Shape batchA = Shape.of(java.util.Arrays.copyOf(sa.dimsUnsafe(), sa.rank() - 2));
         Shape batchB = Shape.of(java.util.Arrays.copyOf(sb.dimsUnsafe(), sb.rank() - 2));
-        Shape batch = Shape.broadcast("matmul", batchA, batchB);
+        Shape batch;
+        try {
+            batch = Shape.broadcast("matmul", batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: shapes " + sa + " and " + sb + " do not match:"
+                    + " their batch dimensions " + batchA + " and " + batchB + " cannot be broadcast;"
+                    + " aligned from the right, each pair must be equal or one of them 1", e);
+        }
         int[] outDims = java.util.Arrays.copyOf(batch.dimsUnsafe(), batch.rank() + 2);
         outDims[batch.rank()] = n;
         outDims[batch.rank() + 1] = m;

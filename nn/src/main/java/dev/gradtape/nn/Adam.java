@@ -17,9 +17,9 @@ import java.util.Objects;
  * This is the "efficient" form written just before Section 2.1 of the paper, the form Keras and
  * TensorFlow use: both bias corrections are folded into lr_t, and epsilon is added to sqrt(v)
  * (Keras' documentation calls it "epsilon hat"), not to sqrt(v / (1 - beta2^t)) as in the
- * paper's Algorithm 1. The two differ only in how epsilon is scaled. lr is the schedule's rate at
- * step t - 1. beta^t is computed with {@link StrictMath#pow}, so the same bits come out on every
- * JVM and a run resumed from a checkpoint (which stores t) continues bit-for-bit.
+ * paper's Algorithm 1. The two differ only in how epsilon is scaled. lr is the schedule's rate
+ * at step t - 1. beta^t is computed with {@link StrictMath#pow}, so the same bits come out on
+ * every JVM and a run resumed from a checkpoint (which stores t) continues bit-for-bit.
  *
  * <p>State: slots {@code m} and {@code v} per parameter, and the step count.
  */

@@ -73,7 +73,7 @@ public final class Initializers {
 
     /**
      * He normal as Keras' VarianceScaling(2, "fan_in", "truncated_normal"): z ~ N(0, 1) redrawn
-     * until |z| <= 2, times std = sqrt(2 / fanIn) / 0.87962566103423978, so the truncated values
+     * until |z| &lt;= 2, times std = sqrt(2 / fanIn) / 0.87962566103423978, so the truncated values
      * have variance 2 / fanIn.
      */
     public static Initializer heNormal() {

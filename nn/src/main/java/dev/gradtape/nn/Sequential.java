@@ -71,7 +71,7 @@ public final class Sequential implements Module {
         return x;
     }
 
-    /** The layers' parameters in layer order, renamed "<index>.<name>". */
+    /** The layers' parameters in layer order, renamed "&lt;index&gt;.&lt;name&gt;". */
     @Override
     public List<Parameter> parameters() {
         return parameters;
