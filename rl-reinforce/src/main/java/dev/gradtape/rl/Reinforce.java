@@ -230,7 +230,7 @@ public final class Reinforce {
                     index[j++] = e;
                 }
             }
-            double[] mu = policy.forward(Tensor.of(x, active, os)).toArray();
+            double[] mu = policy.meanActions(Tensor.of(x, active, os)).toArray();
             for (int j = 0; j < active; j++) {
                 int e = index[j];
                 StepResult r = envs[e].step(Arrays.copyOfRange(mu, j * as, (j + 1) * as));
