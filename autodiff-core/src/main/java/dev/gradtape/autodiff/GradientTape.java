@@ -344,12 +344,17 @@ public final class GradientTape implements AutoCloseable {
 
     void record(Function f) {
         record.add(f);
-        track(f.outputUnsafe());
+        Tensor out = f.outputUnsafe();
+        if (out.tape == null && TAPE.compareAndSet(out, (GradientTape) null, this)) {
+            out.slot = slots++; // the usual case: a new tensor, claimed at once
+        } else {
+            track(out);
+        }
     }
 
     /** Gives {@code t} a gradient slot on this tape unless it has one. */
     private void track(Tensor t) {
-        if (t.tape == this || otherSlots.containsKey(t)) {
+        if (t.tape == this || !otherSlots.isEmpty() && otherSlots.containsKey(t)) {
             return;
         }
         GradientTape owner = t.tape;

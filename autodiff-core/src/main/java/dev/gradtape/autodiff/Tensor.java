@@ -33,7 +33,7 @@ public final class Tensor {
      * a compare-and-set and stores the tensor's gradient slot; other tapes use their own maps.
      * Neither field is part of the tensor's value.
      */
-    volatile GradientTape tape;
+    GradientTape tape; // claimed with a compare-and-set (GradientTape.TAPE); read plainly
     int slot;
 
     /** Wraps without copying: callers hand over arrays nobody else writes. */
