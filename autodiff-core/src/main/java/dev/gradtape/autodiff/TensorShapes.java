@@ -35,7 +35,7 @@ final class TensorShapes {
                 kept++;
             }
         }
-        Shape keptShape = Shape.of(d);
+        Shape keptShape = Shape.ofTrusted(d);
         Shape out = keepDims ? keptShape : squeezeOut(d, reduce, kept);
         return new ShapeOps.Sum(reduce, keptShape, out).apply(t);
     }
@@ -45,7 +45,7 @@ final class TensorShapes {
         for (int i = 0, j = 0; i < keptDims.length; i++) {
             if (!reduce[i]) o[j++] = keptDims[i];
         }
-        return Shape.of(o);
+        return Shape.ofTrusted(o);
     }
 
     static Tensor sumTo(Tensor t, Shape target) {
@@ -86,7 +86,7 @@ final class TensorShapes {
         int ax = t.shape.axis("max", axis);
         int[] d = t.shape.dims();
         d[ax] = 1;
-        Shape kept = Shape.of(d);
+        Shape kept = Shape.ofTrusted(d);
         boolean[] reduce = new boolean[t.rank()];
         reduce[ax] = true;
         Shape out = keepDims ? kept : squeezeOut(d, reduce, t.rank() - 1);
