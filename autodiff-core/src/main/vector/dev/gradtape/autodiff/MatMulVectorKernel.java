@@ -1,0 +1,147 @@
+package dev.gradtape.autodiff;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The matrix-product loops written with the JDK's vector API ({@code jdk.incubator.vector}):
+ * explicit SIMD registers and fused multiply-add, which C2 does not produce from plain loops.
+ * Compiled from its own source folder with {@code --add-modules jdk.incubator.vector}, and loaded
+ * by {@link MatMulEngine} only when the JVM was started with that module.
+ *
+ * <p><b>Register tile.</b> Four rows of C by two vectors of columns (8 accumulators) stay in
+ * registers while k runs over a block of {@link MatMulKernel#KC}: per k step, two loads of B
+ * and four broadcasts of A feed eight fused multiply-adds.
+ *
+ * <p><b>Summation order.</b> For every element, each k block is summed as a chain of fused
+ * multiply-adds starting from 0, c_block = fma(a_p, b_p, ... fma(a_p0, b_p0, 0)), and the blocks are
+ * added to C in order of k. The column and row leftovers use the same chain (scalar
+ * {@link Math#fma} is the same correctly rounded operation), so the value of an element does not
+ * depend on which rows a thread got. It differs from the plain kernel's by round-off only.
+ */
+final class MatMulVectorKernel implements MatMulLoops {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int KC = MatMulKernel.KC;
+    private static final int NC = MatMulKernel.NC;
+
+    @Override
+    public void multiply(double[] a, int offA, boolean ta, double[] b, int offB, boolean tb,
+            double[] c, int offC, int n, int k, int m, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            java.util.Arrays.fill(c, offC + i * m, offC + i * m + m, 0.0);
+        }
+        if (k == 0 || i0 >= i1) {
+            return;
+        }
+        int rsA = ta ? 1 : k;
+        int csA = ta ? n : 1;
+        double[] packed = tb ? new double[Math.min(KC, k) * Math.min(NC, m)] : null;
+        for (int jc = 0; jc < m; jc += NC) {
+            int nc = Math.min(NC, m - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                double[] bb = b;
+                int offBlock = offB + pc * m + jc;
+                int ldb = m;
+                if (tb) {
+                    for (int p = 0; p < kc; p++) {
+                        int src = offB + jc * k + pc + p;
+                        for (int j = 0; j < nc; j++) {
+                            packed[p * nc + j] = b[src + j * k];
+                        }
+                    }
+                    bb = packed;
+                    offBlock = 0;
+                    ldb = nc;
+                }
+                int i = i0;
+                for (; i + 4 <= i1; i += 4) {
+                    rows4(a, offA + i * rsA + pc * csA, rsA, csA, bb, offBlock, ldb, c, offC + i * m + jc, m, kc, nc);
+                }
+                for (; i < i1; i++) {
+                    rows1(a, offA + i * rsA + pc * csA, csA, bb, offBlock, ldb, c, offC + i * m + jc, kc, nc);
+                }
+            }
+        }
+    }
+
+    /** Four rows of C += four rows of A (kc long) times a kc x nc block of B. */
+    private static void rows4(double[] a, int a0, int rsA, int csA, double[] b, int b0, int ldb,
+            double[] c, int c0, int ldc, int kc, int nc) {
+        int j = 0;
+        for (; j + 2 * L <= nc; j += 2 * L) {
+            DoubleVector c00 = DoubleVector.zero(S);
+            DoubleVector c01 = c00;
+            DoubleVector c10 = c00;
+            DoubleVector c11 = c00;
+            DoubleVector c20 = c00;
+            DoubleVector c21 = c00;
+            DoubleVector c30 = c00;
+            DoubleVector c31 = c00;
+            int ap = a0;
+            int bp = b0 + j;
+            for (int p = 0; p < kc; p++, ap += csA, bp += ldb) {
+                DoubleVector y0 = DoubleVector.fromArray(S, b, bp);
+                DoubleVector y1 = DoubleVector.fromArray(S, b, bp + L);
+                DoubleVector x = DoubleVector.broadcast(S, a[ap]);
+                c00 = x.fma(y0, c00);
+                c01 = x.fma(y1, c01);
+                x = DoubleVector.broadcast(S, a[ap + rsA]);
+                c10 = x.fma(y0, c10);
+                c11 = x.fma(y1, c11);
+                x = DoubleVector.broadcast(S, a[ap + 2 * rsA]);
+                c20 = x.fma(y0, c20);
+                c21 = x.fma(y1, c21);
+                x = DoubleVector.broadcast(S, a[ap + 3 * rsA]);
+                c30 = x.fma(y0, c30);
+                c31 = x.fma(y1, c31);
+            }
+            addInto(c, c0 + j, c00, c01);
+            addInto(c, c0 + ldc + j, c10, c11);
+            addInto(c, c0 + 2 * ldc + j, c20, c21);
+            addInto(c, c0 + 3 * ldc + j, c30, c31);
+        }
+        for (int r = 0; r < 4; r++) {
+            rowTail(a, a0 + r * rsA, csA, b, b0, ldb, c, c0 + r * ldc, kc, j, nc);
+        }
+    }
+
+    /** One row of C += one row of A times a kc x nc block of B, in the same order as rows4. */
+    private static void rows1(double[] a, int a0, int csA, double[] b, int b0, int ldb,
+            double[] c, int c0, int kc, int nc) {
+        int j = 0;
+        for (; j + 2 * L <= nc; j += 2 * L) {
+            DoubleVector c00 = DoubleVector.zero(S);
+            DoubleVector c01 = c00;
+            int ap = a0;
+            int bp = b0 + j;
+            for (int p = 0; p < kc; p++, ap += csA, bp += ldb) {
+                DoubleVector x = DoubleVector.broadcast(S, a[ap]);
+                c00 = x.fma(DoubleVector.fromArray(S, b, bp), c00);
+                c01 = x.fma(DoubleVector.fromArray(S, b, bp + L), c01);
+            }
+            addInto(c, c0 + j, c00, c01);
+        }
+        rowTail(a, a0, csA, b, b0, ldb, c, c0, kc, j, nc);
+    }
+
+    /** Columns [j0, nc) of one row, one element at a time with the same fma chain. */
+    private static void rowTail(double[] a, int a0, int csA, double[] b, int b0, int ldb,
+            double[] c, int c0, int kc, int j0, int nc) {
+        for (int j = j0; j < nc; j++) {
+            double acc = 0.0;
+            int ap = a0;
+            int bp = b0 + j;
+            for (int p = 0; p < kc; p++, ap += csA, bp += ldb) {
+                acc = Math.fma(a[ap], b[bp], acc);
+            }
+            c[c0 + j] += acc;
+        }
+    }
+
+    private static void addInto(double[] c, int at, DoubleVector v0, DoubleVector v1) {
+        DoubleVector.fromArray(S, c, at).add(v0).intoArray(c, at);
+        DoubleVector.fromArray(S, c, at + L).add(v1).intoArray(c, at + L);
+    }
+}
