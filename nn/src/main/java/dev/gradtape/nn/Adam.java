@@ -1,0 +1,142 @@
+package dev.gradtape.nn;
+
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba, 2014) in Keras' form, with Keras' defaults: learning rate 0.001,
+ * beta1 0.9, beta2 0.999, epsilon 1e-7.
+ *
+ * <p>For each parameter theta with gradient g, at update t = 1, 2, ... (m and v start at 0):
+ * <pre>
+ * m     = beta1 m + (1 - beta1) g
+ * v     = beta2 v + (1 - beta2) g^2
+ * lr_t  = lr sqrt(1 - beta2^t) / (1 - beta1^t)
+ * theta = theta - lr_t m / (sqrt(v) + epsilon)
+ * </pre>
+ * This is the "efficient" form written just before Section 2.1 of the paper, the form Keras and
+ * TensorFlow use: both bias corrections are folded into lr_t, and epsilon is added to sqrt(v)
+ * (Keras' documentation calls it "epsilon hat"), not to sqrt(v / (1 - beta2^t)) as in the
+ * paper's Algorithm 1. The two differ only in how epsilon is scaled. lr is the schedule's rate at
+ * step t - 1. beta^t is computed with {@link StrictMath#pow}, so the same bits come out on every
+ * JVM and a run resumed from a checkpoint (which stores t) continues bit-for-bit.
+ *
+ * <p>State: slots {@code m} and {@code v} per parameter, and the step count.
+ */
+public final class Adam extends SlotOptimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+
+    /** Adam with Keras' defaults. */
+    public Adam() {
+        this(builder());
+    }
+
+    /**
+     * Adam with the given constant learning rate and Keras' other defaults.
+     *
+     * @throws IllegalArgumentException unless the rate is finite and > 0
+     */
+    public Adam(double learningRate) {
+        this(builder().learningRate(learningRate));
+    }
+
+    private Adam(Builder b) {
+        super("Adam", b.schedule != null ? b.schedule
+                : LearningRateSchedule.constant(Hyper.positive("Adam", "learningRate", b.learningRate)),
+                List.of("m", "v"));
+        this.beta1 = Hyper.unitInterval("Adam", "beta1", b.beta1);
+        this.beta2 = Hyper.unitInterval("Adam", "beta2", b.beta2);
+        this.epsilon = Hyper.positive("Adam", "epsilon", b.epsilon);
+    }
+
+    /** A builder starting from Keras' defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    void update(double[] theta, double[] g, double[][] slots, long t, double lr) {
+        double[] m = slots[0];
+        double[] v = slots[1];
+        double lrT = lr * Math.sqrt(1 - StrictMath.pow(beta2, t)) / (1 - StrictMath.pow(beta1, t));
+        for (int i = 0; i < theta.length; i++) {
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            theta[i] -= lrT * m[i] / (Math.sqrt(v[i]) + epsilon);
+        }
+    }
+
+    /** The decay rate of the first-moment estimate. */
+    public double beta1() {
+        return beta1;
+    }
+
+    /** The decay rate of the second-moment estimate. */
+    public double beta2() {
+        return beta2;
+    }
+
+    /** The constant added to sqrt(v) ("epsilon hat"). */
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    String describe() {
+        return "beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon;
+    }
+
+    /** Settings for {@link Adam}; each is checked when {@link #build()} is called. */
+    public static final class Builder {
+        private double learningRate = 0.001;
+        private LearningRateSchedule schedule;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-7;
+
+        private Builder() {
+        }
+
+        /** A constant learning rate, > 0 (default 0.001); replaces any schedule set before. */
+        public Builder learningRate(double value) {
+            this.learningRate = value;
+            this.schedule = null;
+            return this;
+        }
+
+        /** A learning-rate schedule; replaces any constant rate set before. */
+        public Builder schedule(LearningRateSchedule value) {
+            this.schedule = java.util.Objects.requireNonNull(value, "Adam.Builder: schedule is null");
+            return this;
+        }
+
+        /** The first-moment decay, in [0, 1) (default 0.9). */
+        public Builder beta1(double value) {
+            this.beta1 = value;
+            return this;
+        }
+
+        /** The second-moment decay, in [0, 1) (default 0.999). */
+        public Builder beta2(double value) {
+            this.beta2 = value;
+            return this;
+        }
+
+        /** The constant added to sqrt(v), > 0 (default 1e-7). */
+        public Builder epsilon(double value) {
+            this.epsilon = value;
+            return this;
+        }
+
+        /**
+         * The optimiser.
+         *
+         * @throws IllegalArgumentException naming the setting and its valid range if one is out
+         *     of range
+         */
+        public Adam build() {
+            return new Adam(this);
+        }
+    }
+}

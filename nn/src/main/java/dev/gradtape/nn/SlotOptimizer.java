@@ -1,0 +1,193 @@
+package dev.gradtape.nn;
+
+import dev.gradtape.autodiff.Shape;
+import dev.gradtape.autodiff.Tensor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The bookkeeping every optimiser shares: checking arguments, the step count, the learning-rate
+ * schedule and per-parameter slots (arrays such as Adam's m and v, created as zeros on a
+ * parameter's first update). Subclasses write only the update rule, {@link #update}.
+ */
+abstract class SlotOptimizer implements Optimizer {
+    private final String kind;
+    private final LearningRateSchedule schedule;
+    private final List<String> slotNames;
+    private long iterations;
+    /** Parameter name to its slots (in {@link #slotNames} order) and shape; insertion order. */
+    private Map<String, Slots> slots = new LinkedHashMap<>();
+
+    private record Slots(Shape shape, double[][] arrays) {
+    }
+
+    SlotOptimizer(String kind, LearningRateSchedule schedule, List<String> slotNames) {
+        this.kind = kind;
+        this.schedule = Objects.requireNonNull(schedule, () -> kind + ": the schedule is null");
+        this.slotNames = List.copyOf(slotNames);
+    }
+
+    /**
+     * Updates one parameter in place.
+     *
+     * @param theta the parameter's values, to be overwritten with the new ones
+     * @param g its gradient
+     * @param slots this parameter's slots, in the order of the slot names, to be updated
+     * @param t the number of this update, counting from 1
+     * @param lr the learning rate for this update
+     */
+    abstract void update(double[] theta, double[] g, double[][] slots, long t, double lr);
+
+    /** The hyper-parameters, for {@code toString()}. */
+    abstract String describe();
+
+    /** The schedule the learning rate follows. */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    @Override
+    public final void apply(List<Parameter> params, List<Tensor> grads) {
+        Objects.requireNonNull(params, () -> kind + ".apply: params is null");
+        Objects.requireNonNull(grads, () -> kind + ".apply: grads is null");
+        if (params.size() != grads.size()) {
+            throw new IllegalArgumentException(kind + ".apply: " + params.size() + " parameters but "
+                    + grads.size() + " gradients; pass one gradient per parameter, in the same order");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = Objects.requireNonNull(params.get(i), () -> kind + ".apply: parameter is null");
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException(kind + ".apply: two parameters are named '" + p.name()
+                        + "'; optimiser state is keyed by name, so names must be unique");
+            }
+            if (!p.trainable()) {
+                continue;
+            }
+            Tensor g = grads.get(i);
+            if (g == null || !g.shape().equals(p.shape())) {
+                throw new IllegalArgumentException(kind + ".apply: the gradient for parameter '" + p.name()
+                        + "' has shape " + (g == null ? "null" : g.shape()) + " but the parameter has shape "
+                        + p.shape() + "; they must be equal");
+            }
+            Slots s = slots.get(p.name());
+            if (s != null && !s.shape().equals(p.shape())) {
+                throw new IllegalArgumentException(kind + ".apply: parameter '" + p.name() + "' has shape "
+                        + p.shape() + " but this optimiser holds state of shape " + s.shape()
+                        + " under that name; use one optimiser per model");
+            }
+        }
+        double lr = schedule.rate(iterations);
+        if (!(lr >= 0 && Double.isFinite(lr))) {
+            throw new IllegalStateException(kind + ".apply: the schedule " + schedule + " gives learning rate "
+                    + lr + " at step " + iterations + "; a rate must be finite and >= 0");
+        }
+        long t = iterations + 1;
+        // Compute every new value before assigning any, so all parameters see the same step.
+        List<Tensor> updated = new ArrayList<>(params.size());
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            if (!p.trainable()) {
+                updated.add(null);
+                continue;
+            }
+            Slots s = slots.computeIfAbsent(p.name(), n -> newSlots(p.shape()));
+            double[] theta = p.current().toArray();
+            update(theta, grads.get(i).toArray(), s.arrays(), t, lr);
+            updated.add(Tensor.of(theta, p.shape().dims()));
+        }
+        for (int i = 0; i < params.size(); i++) {
+            if (updated.get(i) != null) {
+                params.get(i).assign(updated.get(i));
+            }
+        }
+        iterations = t;
+    }
+
+    private Slots newSlots(Shape shape) {
+        double[][] a = new double[slotNames.size()][];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = new double[shape.size()];
+        }
+        return new Slots(shape, a);
+    }
+
+    @Override
+    public final long iterations() {
+        return iterations;
+    }
+
+    @Override
+    public final double learningRate() {
+        return schedule.rate(iterations);
+    }
+
+    @Override
+    public final Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("iterations", Tensor.scalar(iterations));
+        for (Map.Entry<String, Slots> e : slots.entrySet()) {
+            Slots s = e.getValue();
+            for (int k = 0; k < slotNames.size(); k++) {
+                out.put(slotNames.get(k) + "/" + e.getKey(), Tensor.of(s.arrays()[k], s.shape().dims()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public final void loadState(Map<String, Tensor> state) {
+        Objects.requireNonNull(state, () -> kind + ".loadState: state is null");
+        Tensor it = state.get("iterations");
+        if (it == null || it.size() != 1 || !(it.item() >= 0) || it.item() != Math.rint(it.item())
+                || it.item() > 0x1p53) {
+            throw new IllegalArgumentException(kind + ".loadState: 'iterations' is "
+                    + (it == null ? "missing" : it) + "; expected a scalar whole number >= 0");
+        }
+        // Group the slot entries by parameter, checking names and shapes, before touching anything.
+        Map<String, Slots> loaded = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            String key = e.getKey();
+            if (key.equals("iterations")) {
+                continue;
+            }
+            int slash = key.indexOf('/');
+            int k = slash < 0 ? -1 : slotNames.indexOf(key.substring(0, slash));
+            if (k < 0 || slash == key.length() - 1) {
+                throw new IllegalArgumentException(kind + ".loadState: unknown entry '" + key + "'; "
+                        + kind + " expects 'iterations' and '<slot>/<parameter>' with slot one of "
+                        + slotNames);
+            }
+            String param = key.substring(slash + 1);
+            Tensor v = Objects.requireNonNull(e.getValue(), () -> kind + ".loadState: '" + key + "' is null");
+            Slots s = loaded.computeIfAbsent(param, n -> new Slots(v.shape(), new double[slotNames.size()][]));
+            if (!s.shape().equals(v.shape())) {
+                throw new IllegalArgumentException(kind + ".loadState: '" + key + "' has shape " + v.shape()
+                        + " but the other slots of parameter '" + param + "' have shape " + s.shape());
+            }
+            s.arrays()[k] = v.toArray();
+        }
+        for (Map.Entry<String, Slots> e : loaded.entrySet()) {
+            for (int k = 0; k < slotNames.size(); k++) {
+                if (e.getValue().arrays()[k] == null) {
+                    throw new IllegalArgumentException(kind + ".loadState: parameter '" + e.getKey()
+                            + "' has no '" + slotNames.get(k) + "/" + e.getKey() + "' entry; each parameter"
+                            + " needs all of " + slotNames);
+                }
+            }
+        }
+        slots = loaded;
+        iterations = (long) it.item();
+    }
+
+    /** The kind, hyper-parameters, schedule and step count. */
+    @Override
+    public final String toString() {
+        return kind + "(" + describe() + ", schedule=" + schedule + ", iterations=" + iterations + ")";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.gradtape.nn;
+
+import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.Tensor;
+import java.util.List;
+
+/**
+ * One training step, written out so that it reads as the three lines of the article:
+ * record the forward pass and the loss on a tape, ask the tape for the gradients of the loss
+ * with respect to the trainable parameters, and hand them to the optimiser.
+ */
+public final class Training {
+    private Training() {
+    }
+
+    /**
+     * One step of {@code optimizer} on {@code loss(model(x), y)}.
+     *
+     * @return the loss before the update
+     * @throws IllegalArgumentException if the loss is not a single element
+     */
+    public static double step(Module model, Loss loss, Optimizer optimizer, Tensor x, Tensor y) {
+        return step(model, loss, optimizer, x, y, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Like {@link #step(Module, Loss, Optimizer, Tensor, Tensor)}, clipping the gradients to
+     * global norm {@code maxGradNorm} first (infinity for none); a non-finite gradient norm
+     * throws an {@link ArithmeticException} and leaves the parameters unchanged.
+     */
+    public static double step(Module model, Loss loss, Optimizer optimizer, Tensor x, Tensor y,
+            double maxGradNorm) {
+        List<Parameter> params = model.trainableParameters();
+        try (GradientTape tape = new GradientTape()) {
+            Tensor value = loss.apply(model.forward(x), y);
+            if (value.size() != 1) {
+                throw new IllegalArgumentException("Training.step: the loss has shape " + value.shape()
+                        + "; a loss must return a single element (reduce it, e.g. with mean())");
+            }
+            List<Tensor> grads = tape.gradient(value, Parameter.values(params));
+            if (maxGradNorm != Double.POSITIVE_INFINITY) {
+                grads = GradientClipping.clipByGlobalNorm(grads, maxGradNorm, true);
+            }
+            optimizer.apply(params, grads);
+            return value.item();
+        }
+    }
+}
