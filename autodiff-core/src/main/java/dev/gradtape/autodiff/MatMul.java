@@ -36,9 +36,12 @@ final class MatMul extends Function {
         this.transposeB = transposeB;
     }
 
+    private static final String[] NAMES = {"matMul", "matMulTransposedB", "matMulTransposedA",
+        "matMulTransposedATransposedB"};
+
     @Override
     public String name() {
-        return "matMul" + (transposeA ? "TransposedA" : "") + (transposeB ? "TransposedB" : "");
+        return NAMES[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)];
     }
 
     @Override
@@ -60,6 +63,12 @@ final class MatMul extends Function {
                     + " do not match: the inner dimension of the left operand" + (transposeA ? " (transposed)" : "")
                     + " is " + k + " but that of the right" + (transposeB ? " (transposed)" : "") + " is " + kb
                     + "; they must be equal");
+        }
+        if (sa.rank() == 2 && sb.rank() == 2) {
+            // The common case (every Dense layer) skips the batch bookkeeping.
+            double[] r = new double[n * m];
+            MatMulEngine.multiply(a.data, transposeA, b.data, transposeB, r, n, k, m);
+            return new Tensor(Shape.of(n, m), r);
         }
         Shape batchA = Shape.of(Arrays.copyOf(sa.dimsUnsafe(), sa.rank() - 2));
         Shape batchB = Shape.of(Arrays.copyOf(sb.dimsUnsafe(), sb.rank() - 2));

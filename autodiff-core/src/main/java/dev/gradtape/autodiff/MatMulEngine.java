@@ -54,6 +54,15 @@ final class MatMulEngine {
         return VECTOR != null && vectorEnabled;
     }
 
+    /** C = op(A) op(B) for single matrices, all starting at offset 0. */
+    static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
+        if (threads == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
+            (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, b, 0, tb, c, 0, n, k, m, 0, n);
+        } else {
+            multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
+        }
+    }
+
     /**
      * C[t] = op(A[t]) op(B[t]) for every matrix t of the batch, where A[t] starts at offA[t] of
      * {@code a}, B[t] at offB[t] of {@code b}, and C[t] at t n m of {@code c}.
