@@ -93,11 +93,22 @@ class BenchCommandTest {
     }
 
     @Test
-    void a_bad_kernel_name_is_a_usage_error() {
-        BenchCommand cmd = new BenchCommand();
-        cmd.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        CommandLine cl = new CommandLine(cmd);
-        cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
-        assertNotEquals(0, cl.execute("--workload", "A", "--kernel", "fast"));
+    void workload_c_runs_one_part_when_asked() {
+        List<Map<String, String>> rows = run("--workload", "C", "--part", "heap", "--episodes", "10",
+                "--heap-every", "10");
+        assertEquals(List.of("heap", "heap"), rows.stream().map(d -> d.get("part")).toList());
+    }
+
+    @Test
+    void bad_option_values_are_usage_errors() {
+        for (String[] args : List.of(new String[] {"--workload", "A", "--kernel", "fast"},
+                new String[] {"--workload", "C", "--part", "all"}, new String[] {"--workload", "A", "--threads", "0"},
+                new String[] {"--workload", "D"})) {
+            BenchCommand cmd = new BenchCommand();
+            cmd.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            CommandLine cl = new CommandLine(cmd);
+            cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+            assertNotEquals(0, cl.execute(args), String.join(" ", args));
+        }
     }
 }
