@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
  * Runs a (batched) matrix product on the chosen loops ({@link MatMulLoops}) and threads.
  *
  * <p>Work is a fixed partition: the output rows of every matrix of the batch are cut into
- * contiguous chunks (starting at multiples of 4), and thread s of T takes the s-th of T equal runs
+ * contiguous chunks (starting at multiples of 8), and thread s of T takes the s-th of T equal runs
  * of chunks. Because the loops compute every element in an order that ignores the partition, the
  * result is the same for any thread count. Products below {@link #PARALLEL_MIN_MACS}
  * multiply-adds stay on the calling thread: handing work to another thread costs tens of
@@ -80,7 +80,7 @@ final class MatMulEngine {
             return;
         }
         // Chunks of rows: one per matrix when there are enough matrices, else split the rows.
-        int perBatch = batches >= t ? 1 : Math.min((t + batches - 1) / batches, (n + 3) / 4);
+        int perBatch = batches >= t ? 1 : Math.min((t + batches - 1) / batches, (n + 7) / 8);
         int items = batches * perBatch;
         int workers = Math.min(t, items);
         List<Future<?>> pending = new ArrayList<>(workers - 1);
@@ -117,9 +117,9 @@ final class MatMulEngine {
         }
     }
 
-    /** The first row of part p of n rows cut into parts parts, rounded down to a multiple of 4. */
+    /** The first row of part p of n rows cut into parts parts, rounded down to a multiple of 8 (the tile height). */
     private static int rowStart(int p, int parts, int n) {
-        return p == parts ? n : (int) ((long) p * n / parts) & ~3;
+        return p == parts ? n : (int) ((long) p * n / parts) & ~7;
     }
 
     private static synchronized ExecutorService pool(int size) {
