@@ -44,6 +44,11 @@ final class MatMul extends Function {
         return NAMES[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)];
     }
 
+    /** The operation as error messages name it: Tensor.matmul's name, plus the transposes. */
+    private String label() {
+        return "matmul" + (transposeA ? " (left operand transposed)" : "") + (transposeB ? " (right operand transposed)" : "");
+    }
+
     @Override
     protected Tensor forward(Tensor... in) {
         Tensor a = in[0];
@@ -51,7 +56,7 @@ final class MatMul extends Function {
         Shape sa = a.shape;
         Shape sb = b.shape;
         if (sa.rank() < 2 || sb.rank() < 2) {
-            throw new IllegalArgumentException(name() + ": shapes " + sa + " and " + sb
+            throw new IllegalArgumentException(label() + ": shapes " + sa + " and " + sb
                     + ": both operands need at least two axes");
         }
         int n = sa.dim(transposeA ? -1 : -2);
@@ -59,10 +64,9 @@ final class MatMul extends Function {
         int kb = sb.dim(transposeB ? -1 : -2);
         int m = sb.dim(transposeB ? -2 : -1);
         if (kb != k) {
-            throw new IllegalArgumentException(name() + ": shapes " + sa + " and " + sb
-                    + " do not match: the inner dimension of the left operand" + (transposeA ? " (transposed)" : "")
-                    + " is " + k + " but that of the right" + (transposeB ? " (transposed)" : "") + " is " + kb
-                    + "; they must be equal");
+            throw new IllegalArgumentException(label() + ": shapes " + sa + " and " + sb + " do not match:"
+                    + " the " + (transposeA ? "second-to-last" : "last") + " dimension of the left operand (" + k
+                    + ") must equal the " + (transposeB ? "last" : "second-to-last") + " of the right (" + kb + ")");
         }
         if (sa.rank() == 2 && sb.rank() == 2) {
             // The common case (every Dense layer) skips the batch bookkeeping.
@@ -72,7 +76,14 @@ final class MatMul extends Function {
         }
         Shape batchA = Shape.of(Arrays.copyOf(sa.dimsUnsafe(), sa.rank() - 2));
         Shape batchB = Shape.of(Arrays.copyOf(sb.dimsUnsafe(), sb.rank() - 2));
-        Shape batch = Shape.broadcast(name(), batchA, batchB);
+        Shape batch;
+        try {
+            batch = Shape.broadcast(label(), batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(label() + ": shapes " + sa + " and " + sb + " do not match:"
+                    + " their batch dimensions " + batchA + " and " + batchB + " cannot be broadcast;"
+                    + " aligned from the right, each pair must be equal or one of them 1", e);
+        }
         int[] outDims = Arrays.copyOf(batch.dimsUnsafe(), batch.rank() + 2);
         outDims[batch.rank()] = n;
         outDims[batch.rank() + 1] = m;
