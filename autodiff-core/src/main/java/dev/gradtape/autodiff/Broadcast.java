@@ -91,6 +91,18 @@ final class Broadcast {
             }
             return r;
         }
+        if (x.length == n && isTrailing(b.shape, shape)) {
+            // b repeats along the leading axes only, as a bias row does: index modulo its size
+            int len = y.length;
+            for (int i = 0; i < n; i += len) {
+                switch (op) {
+                    case ADD -> { for (int j = 0; j < len; j++) r[i + j] = x[i + j] + y[j]; }
+                    case MUL -> { for (int j = 0; j < len; j++) r[i + j] = x[i + j] * y[j]; }
+                    case DIV -> { for (int j = 0; j < len; j++) r[i + j] = x[i + j] / y[j]; }
+                }
+            }
+            return r;
+        }
         int[] ia = x.length == n ? null : sourceIndex(a.shape, shape);
         int[] ib = y.length == n ? null : sourceIndex(b.shape, shape);
         for (int i = 0; i < n; i++) {
@@ -103,6 +115,26 @@ final class Broadcast {
             };
         }
         return r;
+    }
+
+    /**
+     * True if {@code in} is {@code out} without some leading axes (leading 1s allowed), so that
+     * broadcasting repeats it whole: flat index k of the result reads element k mod size.
+     */
+    static boolean isTrailing(Shape in, Shape out) {
+        int[] a = in.dimsUnsafe();
+        int[] b = out.dimsUnsafe();
+        int start = 0;
+        while (start < a.length && a[start] == 1) {
+            start++;
+        }
+        int off = b.length - a.length;
+        for (int i = start; i < a.length; i++) {
+            if (a[i] != b[i + off]) {
+                return false;
+            }
+        }
+        return in.size() > 0;
     }
 
     /**

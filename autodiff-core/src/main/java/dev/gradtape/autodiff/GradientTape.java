@@ -1,5 +1,7 @@
 package dev.gradtape.autodiff;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -36,11 +38,28 @@ import java.util.Objects;
 public final class GradientTape implements AutoCloseable {
     private final boolean persistent;
     private final boolean watchAccessedVariables;
-    private final IdentityHashMap<Tensor, Boolean> tracked = new IdentityHashMap<>();
+    private static final VarHandle TAPE;
+
+    static {
+        try {
+            TAPE = MethodHandles.lookup().findVarHandle(Tensor.class, "tape", GradientTape.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Slots of the tracked tensors this tape could not claim (see {@link Tensor#tape}); most
+     * tensors are claimed, so this map stays empty unless tapes are nested or shared.
+     */
+    private final IdentityHashMap<Tensor, Integer> otherSlots = new IdentityHashMap<>();
+    private int slots;
     private final ArrayList<Function> record = new ArrayList<>();
     private final Thread owner = Thread.currentThread();
     private boolean recording = true;
     private boolean closed;
+    /** Set once the record is freed (after close, or after the one gradient call). */
+    private volatile boolean released;
     private boolean used;
     private BackwardObserver observer;
     private final ArrayList<Value> values = new ArrayList<>();
@@ -78,7 +97,7 @@ public final class GradientTape implements AutoCloseable {
     public Tensor watch(Tensor t) {
         Objects.requireNonNull(t, "GradientTape.watch: tensor is null");
         checkOpen("watch");
-        tracked.put(t, Boolean.TRUE);
+        track(t);
         return t;
     }
 
@@ -92,8 +111,8 @@ public final class GradientTape implements AutoCloseable {
         List<GradientTape> open = TapeState.get().open;
         for (int i = 0, n = open.size(); i < n; i++) {
             GradientTape tape = open.get(i);
-            if (tape.watchAccessedVariables && tape.recording) {
-                tape.tracked.put(t, Boolean.TRUE);
+            if (tape.watchAccessedVariables && tape.isRecording()) {
+                tape.track(t);
             }
         }
         return t;
@@ -101,7 +120,7 @@ public final class GradientTape implements AutoCloseable {
 
     /** Whether this tape tracks {@code t}: watched, or computed by an operation it recorded. */
     public boolean isTracked(Tensor t) {
-        return tracked.containsKey(t);
+        return slotOf(t) >= 0;
     }
 
     /** True for a tape created with {@link #persistent()}. */
@@ -170,45 +189,49 @@ public final class GradientTape implements AutoCloseable {
         TapeState state = TapeState.get();
         Function outerBackward = state.inBackwardOf;
         try {
-            IdentityHashMap<Tensor, Tensor> grads = backward(target, seed, state);
+            Tensor[] grads = backward(target, seed, state);
             List<Tensor> result = new ArrayList<>(sources.size());
             for (Tensor s : sources) {
                 Objects.requireNonNull(s, "GradientTape.gradient: a source is null");
-                Tensor g = grads.get(s);
-                result.add(g != null ? g : Tensor.zeros(s.shape));
+                int slot = slotOf(s);
+                Tensor g = slot >= 0 ? grads[slot] : null;
+                if (g == null) {
+                    g = s == target ? seed : Tensor.zeros(s.shape);
+                }
+                result.add(g);
             }
             return result;
         } finally {
             state.inBackwardOf = outerBackward;
-            recording = wasRecording;
+            // a tape that is not persistent has served its purpose: it stops recording and
+            // frees its record
+            recording = persistent && wasRecording;
             if (!persistent) {
-                record.clear();
-                tracked.clear();
+                release();
             }
         }
     }
 
-    private IdentityHashMap<Tensor, Tensor> backward(Tensor target, Tensor seed, TapeState state) {
-        IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(target, seed);
-        if (!tracked.containsKey(target)) {
+    /** The reverse walk: returns the accumulated gradient of every slot (null where none). */
+    private Tensor[] backward(Tensor target, Tensor seed, TapeState state) {
+        Tensor[] grads = new Tensor[slots];
+        int targetSlot = slotOf(target);
+        if (targetSlot < 0) {
             return grads;
         }
+        grads[targetSlot] = seed;
         for (int i = record.size() - 1; i >= 0; i--) {
             Function f = record.get(i);
-            Tensor g = grads.get(f.outputUnsafe());
+            Tensor g = grads[slotOf(f.outputUnsafe())];
             if (g == null) {
                 continue;
             }
             Tensor[] inputs = f.inputsUnsafe();
+            int[] inputSlots = new int[inputs.length];
             boolean[] needs = new boolean[inputs.length];
-            boolean any = false;
             for (int j = 0; j < inputs.length; j++) {
-                needs[j] = tracked.containsKey(inputs[j]);
-                any |= needs[j];
-            }
-            if (!any) {
-                continue;
+                inputSlots[j] = slotOf(inputs[j]);
+                needs[j] = inputSlots[j] >= 0;
             }
             state.inBackwardOf = f;
             Tensor[] inputGrads = f.runBackward(g, needs);
@@ -224,8 +247,8 @@ public final class GradientTape implements AutoCloseable {
                 if (gi == null || !needs[j]) {
                     continue;
                 }
-                Tensor prev = grads.get(inputs[j]);
-                grads.put(inputs[j], prev == null ? gi : prev.add(gi));
+                Tensor prev = grads[inputSlots[j]];
+                grads[inputSlots[j]] = prev == null ? gi : prev.add(gi);
             }
         }
         return grads;
@@ -258,8 +281,7 @@ public final class GradientTape implements AutoCloseable {
         }
         closed = true;
         recording = false;
-        record.clear();
-        tracked.clear();
+        release();
         if (Thread.currentThread() == owner) {
             TapeState.get().open.remove(this);
         }
@@ -276,7 +298,7 @@ public final class GradientTape implements AutoCloseable {
 
     boolean tracksAny(Tensor[] inputs) {
         for (Tensor t : inputs) {
-            if (tracked.containsKey(t)) {
+            if (t.tape == this || !otherSlots.isEmpty() && otherSlots.containsKey(t)) {
                 return true;
             }
         }
@@ -285,7 +307,46 @@ public final class GradientTape implements AutoCloseable {
 
     void record(Function f) {
         record.add(f);
-        tracked.put(f.outputUnsafe(), Boolean.TRUE);
+        track(f.outputUnsafe());
+    }
+
+    /** Gives {@code t} a gradient slot on this tape unless it has one. */
+    private void track(Tensor t) {
+        if (t.tape == this || otherSlots.containsKey(t)) {
+            return;
+        }
+        GradientTape owner = t.tape;
+        if ((owner == null || owner.released) && TAPE.compareAndSet(t, owner, this)) {
+            t.slot = slots++;
+        } else {
+            otherSlots.put(t, slots++);
+        }
+    }
+
+    /** The gradient slot of {@code t} on this tape, or -1 if this tape does not track it. */
+    private int slotOf(Tensor t) {
+        if (released) {
+            return -1;
+        }
+        if (t.tape == this) {
+            return t.slot;
+        }
+        if (otherSlots.isEmpty()) {
+            return -1;
+        }
+        Integer slot = otherSlots.get(t);
+        return slot == null ? -1 : slot;
+    }
+
+    /** Forgets the record; tensors this tape claimed may be claimed by other tapes again. */
+    private void release() {
+        released = true;
+        for (Function f : record) {
+            TAPE.compareAndSet(f.outputUnsafe(), this, (GradientTape) null);
+        }
+        record.clear();
+        otherSlots.clear();
+        slots = 0;
     }
 
     private void checkOpen(String what) {

@@ -15,6 +15,7 @@ public final class Shape {
 
     private final int[] dims;
     private final int size;
+    private int[] strides;
 
     private Shape(int[] dims) {
         this.dims = dims;
@@ -87,8 +88,20 @@ public final class Shape {
         return axis < 0 ? axis + r : axis;
     }
 
-    /** Row-major strides: the distance in elements between neighbours along each axis. */
+    /** A shape over {@code dims}, which the caller hands over and has validated. */
+    static Shape ofTrusted(int[] dims) {
+        return dims.length == 0 ? SCALAR : new Shape(dims);
+    }
+
+    /** Row-major strides (shared: do not modify): the distance between neighbours along each axis. */
     int[] strides() {
+        if (strides == null) {
+            strides = computeStrides();
+        }
+        return strides;
+    }
+
+    private int[] computeStrides() {
         int[] s = new int[dims.length];
         int acc = 1;
         for (int i = dims.length - 1; i >= 0; i--) {
@@ -108,7 +121,13 @@ public final class Shape {
      * @throws IllegalArgumentException naming {@code op} and both shapes if they do not broadcast
      */
     public static Shape broadcast(String op, Shape a, Shape b) {
-        if (a.equals(b)) {
+        if (a == b || a.equals(b)) {
+            return a;
+        }
+        if (a.dims.length == 0) {
+            return b;
+        }
+        if (b.dims.length == 0) {
             return a;
         }
         int r = Math.max(a.rank(), b.rank());

@@ -100,7 +100,8 @@ final class ShapeOps {
             }
             int inner = 1;
             for (int i = axis + 1; i < d.length; i++) inner *= d[i];
-            int outer = s.size() / (len * inner);
+            int outer = 1; // a product, not size / (len * inner), which divides by 0 if inner is 0
+            for (int i = 0; i < axis; i++) outer *= d[i];
             double[] x = in[0].data;
             double[] r = new double[outer * inner];
             mask = new double[x.length];
@@ -191,7 +192,8 @@ final class ShapeOps {
             int len = d[axis];
             int inner = 1;
             for (int i = axis + 1; i < d.length; i++) inner *= d[i];
-            int outer = len == 0 ? 0 : in[0].shape.size() / (len * inner);
+            int outer = 1; // a product, not size / (len * inner), which divides by 0 if inner is 0
+            for (int i = 0; i < axis; i++) outer *= d[i];
             int n = end - start;
             double[] r = new double[outer * n * inner];
             for (int o = 0; o < outer; o++) {

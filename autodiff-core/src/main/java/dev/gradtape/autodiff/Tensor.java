@@ -28,6 +28,14 @@ public final class Tensor {
     final double[] data;
     /** The recorded operation that produced this tensor, or null; set once, at creation. */
     Function creator;
+    /**
+     * Bookkeeping of the tape that tracks this tensor, kept here so that looking it up costs a
+     * field read instead of a hash lookup: the first open tape to track the tensor claims it with
+     * a compare-and-set and stores the tensor's gradient slot; other tapes use their own maps.
+     * Neither field is part of the tensor's value.
+     */
+    volatile GradientTape tape;
+    int slot;
 
     /** Wraps without copying: callers hand over arrays nobody else writes. */
     Tensor(Shape shape, double[] data) {
@@ -240,6 +248,7 @@ public final class Tensor {
 
     /** this - other, broadcast; composed as this + (-other). */
     public Tensor sub(Tensor other) {
+        Shape.broadcast("sub", shape, other.shape); // so that a mismatch is reported as sub's
         return add(other.neg());
     }
 
@@ -328,6 +337,7 @@ public final class Tensor {
      * on ties the gradient goes to {@code this}.
      */
     public Tensor maximum(Tensor other) {
+        Shape.broadcast("maximum", shape, other.shape);
         return where(greaterEqual(other), this, other);
     }
 
@@ -338,6 +348,7 @@ public final class Tensor {
 
     /** The smaller of this and other, broadcast; on ties the gradient goes to {@code this}. */
     public Tensor minimum(Tensor other) {
+        Shape.broadcast("minimum", shape, other.shape);
         return where(other.greaterEqual(this), this, other);
     }
 
@@ -459,7 +470,12 @@ public final class Tensor {
         for (int i = 0; i < rank(); i++) {
             reduce[i] = i < off || target.dimsUnsafe()[i - off] == 1 && shape.dimsUnsafe()[i] != 1;
         }
-        return reduceSum(reduce, true).reshape(target.dimsUnsafe());
+        int[] kept = shape.dims();
+        for (int i = 0; i < kept.length; i++) {
+            if (reduce[i]) kept[i] = 1;
+        }
+        // one primitive: the kept-dims sum already has the target's elements in order
+        return new ShapeOps.Sum(reduce, Shape.ofTrusted(kept), target).apply(this);
     }
 
     /** The mean of all elements, as a scalar. */
@@ -469,7 +485,8 @@ public final class Tensor {
 
     /** The mean along {@code axis}. */
     public Tensor mean(int axis, boolean keepDims) {
-        return sum(axis, keepDims).div(shape.dim(axis));
+        int ax = shape.axis("mean", axis);
+        return sum(ax, keepDims).div(shape.dimsUnsafe()[ax]);
     }
 
     /** The largest element, as a scalar; the gradient goes to its first occurrence. */
@@ -499,6 +516,7 @@ public final class Tensor {
      * m the (constant) maximum, which cancels in the gradient, softmax(x).
      */
     public Tensor logSumExp(int axis, boolean keepDims) {
+        shape.axis("logSumExp", axis);
         Tensor m = max(axis, true).detach();
         Tensor r = sub(m).exp().sum(axis, true).log().add(m);
         return keepDims ? r : r.sum(axis, false); // summing a size-1 axis drops it
@@ -512,13 +530,23 @@ public final class Tensor {
         int infer = -1;
         long known = 1;
         for (int i = 0; i < d.length; i++) {
-            if (d[i] == -1 && infer < 0) {
+            if (d[i] < -1 || d[i] == -1 && infer >= 0) {
+                throw new IllegalArgumentException("reshape: " + Arrays.toString(dims) + " is not a"
+                        + " shape; dimensions must be >= 0, and at most one may be -1 (inferred)");
+            }
+            if (d[i] == -1) {
                 infer = i;
             } else {
                 known *= d[i];
             }
         }
-        if (infer >= 0 && known > 0 && data.length % known == 0) {
+        if (infer >= 0) {
+            if (known == 0 || data.length % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot reshape " + shape + " ("
+                        + data.length + " elements) to " + Arrays.toString(dims) + ": the -1 cannot"
+                        + " be inferred, as " + data.length + " is not a multiple of " + known
+                        + ", the product of the other dimensions");
+            }
             d[infer] = (int) (data.length / known);
         }
         Shape s = Shape.of(d);
@@ -670,7 +698,8 @@ public final class Tensor {
         if (rank() == 1) {
             Tensor r = reshape(1, data.length).matmul(other);
             int[] d = r.shape.dims();
-            return r.reshape(dropAxis(d, d.length - 2));
+            // the row axis is second to last, or last when a rank-1 right operand dropped its axis
+            return r.reshape(dropAxis(d, other.rank() == 1 ? d.length - 1 : d.length - 2));
         }
         if (other.rank() == 1) {
             Tensor r = matmul(other.reshape(other.data.length, 1));

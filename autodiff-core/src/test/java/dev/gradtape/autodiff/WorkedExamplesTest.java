@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Small examples whose gradients can be checked on paper. */
+@SuppressWarnings("try") // scopes (tapes, anomaly mode) act through thread state, unreferenced
 class WorkedExamplesTest {
     @Test
     void micrograd_readme_example() {

@@ -1,6 +1,7 @@
 package dev.gradtape.nn;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Adam (Kingma and Ba, 2014) in Keras' form, with Keras' defaults: learning rate 0.001,
@@ -16,9 +17,9 @@ import java.util.List;
  * This is the "efficient" form written just before Section 2.1 of the paper, the form Keras and
  * TensorFlow use: both bias corrections are folded into lr_t, and epsilon is added to sqrt(v)
  * (Keras' documentation calls it "epsilon hat"), not to sqrt(v / (1 - beta2^t)) as in the
- * paper's Algorithm 1. The two differ only in how epsilon is scaled. lr is the schedule's rate at
- * step t - 1. beta^t is computed with {@link StrictMath#pow}, so the same bits come out on every
- * JVM and a run resumed from a checkpoint (which stores t) continues bit-for-bit.
+ * paper's Algorithm 1. The two differ only in how epsilon is scaled. lr is the schedule's rate
+ * at step t - 1. beta^t is computed with {@link StrictMath#pow}, so the same bits come out on
+ * every JVM and a run resumed from a checkpoint (which stores t) continues bit-for-bit.
  *
  * <p>State: slots {@code m} and {@code v} per parameter, and the step count.
  */
@@ -42,8 +43,7 @@ public final class Adam extends SlotOptimizer {
     }
 
     private Adam(Builder b) {
-        super("Adam", b.schedule != null ? b.schedule
-                : LearningRateSchedule.constant(Hyper.positive("Adam", "learningRate", b.learningRate)),
+        super("Adam", scheduleOf("Adam", b.schedule, b.learningRate),
                 List.of("m", "v"));
         this.beta1 = Hyper.unitInterval("Adam", "beta1", b.beta1);
         this.beta2 = Hyper.unitInterval("Adam", "beta2", b.beta2);
@@ -107,7 +107,7 @@ public final class Adam extends SlotOptimizer {
 
         /** A learning-rate schedule; replaces any constant rate set before. */
         public Builder schedule(LearningRateSchedule value) {
-            this.schedule = java.util.Objects.requireNonNull(value, "Adam.Builder: schedule is null");
+            this.schedule = Objects.requireNonNull(value, "Adam.Builder: schedule is null");
             return this;
         }
 

@@ -44,10 +44,12 @@ public final class Dense implements Module {
         Objects.requireNonNull(rng, "Dense: random generator is null");
         this.in = in;
         this.out = out;
-        this.kernel = new Parameter("kernel", checked("kernel", kernelInit.initialize(Shape.of(in, out),
-                in, out, rng), Shape.of(in, out)));
-        this.bias = new Parameter("bias", checked("bias", biasInit.initialize(Shape.of(out), in, out, rng),
-                Shape.of(out)));
+        Shape kernelShape = Shape.of(in, out);
+        Shape biasShape = Shape.of(out);
+        this.kernel = new Parameter("kernel",
+                checked("kernel", kernelInit.initialize(kernelShape, in, out, rng), kernelShape));
+        this.bias = new Parameter("bias",
+                checked("bias", biasInit.initialize(biasShape, in, out, rng), biasShape));
         this.initDescription = ", kernel=" + Initializers.describe(kernelInit) + ", bias="
                 + Initializers.describe(biasInit);
     }
@@ -90,7 +92,8 @@ public final class Dense implements Module {
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() < 1 || x.shape().dim(-1) != in) {
-            throw new IllegalArgumentException("Dense(" + in + " -> " + out + ").forward: input shape "
+            throw new IllegalArgumentException("Dense(" + in + " -> " + out
+                    + ").forward: input shape "
                     + x.shape() + " does not fit the kernel shape " + kernel.shape()
                     + "; expected (batch, " + in + ")");
         }

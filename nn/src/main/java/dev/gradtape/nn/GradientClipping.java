@@ -54,7 +54,8 @@ public final class GradientClipping {
         if (!Double.isFinite(norm)) {
             if (throwOnNonFinite) {
                 throw new ArithmeticException("GradientClipping.clipByGlobalNorm: the global norm is "
-                        + norm + "; gradient " + firstNonFinite(grads) + " holds a NaN or infinity");
+                        + norm + "; gradient " + firstNonFinite(grads)
+                        + " holds a NaN or infinity");
             }
             List<Tensor> out = new ArrayList<>(grads.size());
             for (Tensor g : grads) {

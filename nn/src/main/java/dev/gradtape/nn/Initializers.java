@@ -25,7 +25,8 @@ public final class Initializers {
         @Override
         public Tensor initialize(Shape shape, int fanIn, int fanOut, RandomGenerator rng) {
             if (fanIn <= 0 || fanOut <= 0) {
-                throw new IllegalArgumentException(name + ": fanIn " + fanIn + " and fanOut " + fanOut
+                throw new IllegalArgumentException(name + ": fanIn " + fanIn + " and fanOut "
+                        + fanOut
                         + " for shape " + shape + "; both must be >= 1");
             }
             return body.initialize(shape, fanIn, fanOut, rng);
@@ -72,7 +73,7 @@ public final class Initializers {
 
     /**
      * He normal as Keras' VarianceScaling(2, "fan_in", "truncated_normal"): z ~ N(0, 1) redrawn
-     * until |z| <= 2, times std = sqrt(2 / fanIn) / 0.87962566103423978, so the truncated values
+     * until |z| &lt;= 2, times std = sqrt(2 / fanIn) / 0.87962566103423978, so the truncated values
      * have variance 2 / fanIn.
      */
     public static Initializer heNormal() {

@@ -41,7 +41,7 @@ public interface LearningRateSchedule {
      * Exponential decay: rate(t) = initial * decayRate^(t / decaySteps) (Keras' ExponentialDecay
      * without staircase).
      *
-     * @throws IllegalArgumentException unless initial > 0, 0 < decayRate <= 1 and decaySteps >= 1
+     * @throws IllegalArgumentException unless initial > 0, 0 &lt; decayRate &lt;= 1 and decaySteps >= 1
      */
     static LearningRateSchedule exponentialDecay(double initial, double decayRate, long decaySteps) {
         Hyper.positive("LearningRateSchedule.exponentialDecay", "initial", initial);

@@ -26,7 +26,7 @@ public final class Losses {
 
     /**
      * Huber loss, quadratic near zero and linear beyond {@code delta} (Keras' form): with
-     * e = |p - y|, mean(0.5 e^2 if e <= delta, else delta (e - 0.5 delta)). Composed as
+     * e = |p - y|, mean(0.5 e^2 if e &lt;= delta, else delta (e - 0.5 delta)). Composed as
      * q = min(e, delta), loss = 0.5 q^2 + delta (e - q), which is the same function.
      *
      * @throws IllegalArgumentException unless delta is finite and > 0

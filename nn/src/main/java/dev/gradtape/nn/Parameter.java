@@ -37,7 +37,8 @@ public final class Parameter {
      */
     public Parameter(String name, Tensor initial) {
         this(checkName(name), new Cell());
-        Objects.requireNonNull(initial, () -> "Parameter '" + name + "': the initial value is null");
+        Objects.requireNonNull(initial, () -> "Parameter '" + name
+                + "': the initial value is null");
         // detach: the parameter's value is a fresh leaf, never the output of a recorded operation
         cell.value = initial.detach();
     }
@@ -74,9 +75,11 @@ public final class Parameter {
      * @throws IllegalArgumentException naming this parameter and both shapes if the shapes differ
      */
     public void assign(Tensor newValue) {
-        Objects.requireNonNull(newValue, () -> "Parameter '" + name + "'.assign: the value is null");
+        Objects.requireNonNull(newValue, () -> "Parameter '" + name
+                + "'.assign: the value is null");
         if (!newValue.shape().equals(cell.value.shape())) {
-            throw new IllegalArgumentException("Parameter '" + name + "'.assign: the new value has shape "
+            throw new IllegalArgumentException("Parameter '" + name
+                    + "'.assign: the new value has shape "
                     + newValue.shape() + " but the parameter has shape " + cell.value.shape()
                     + "; a parameter keeps its shape");
         }
@@ -95,7 +98,8 @@ public final class Parameter {
      */
     void bind(Tensor value) {
         if (!value.shape().equals(cell.value.shape())) {
-            throw new IllegalArgumentException("Parameter '" + name + "'.bind: shape " + value.shape()
+            throw new IllegalArgumentException("Parameter '" + name + "'.bind: shape "
+                    + value.shape()
                     + " differs from the parameter's shape " + cell.value.shape());
         }
         cell.value = value;

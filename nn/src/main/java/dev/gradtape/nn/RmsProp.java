@@ -45,8 +45,7 @@ public final class RmsProp extends SlotOptimizer {
     }
 
     private RmsProp(Builder b) {
-        super("RmsProp", b.schedule != null ? b.schedule
-                : LearningRateSchedule.constant(Hyper.positive("RmsProp", "learningRate", b.learningRate)),
+        super("RmsProp", scheduleOf("RmsProp", b.schedule, b.learningRate),
                 slotNames(b));
         this.rho = b.rho;
         this.momentum = b.momentum;
@@ -118,7 +117,8 @@ public final class RmsProp extends SlotOptimizer {
 
     @Override
     String describe() {
-        return "rho=" + rho + ", momentum=" + momentum + ", epsilon=" + epsilon + ", centered=" + centered;
+        return "rho=" + rho + ", momentum=" + momentum + ", epsilon=" + epsilon + ", centered="
+                + centered;
     }
 
     /** Settings for {@link RmsProp}; each is checked when {@link #build()} is called. */

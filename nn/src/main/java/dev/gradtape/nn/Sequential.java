@@ -49,7 +49,8 @@ public final class Sequential implements Module {
         Set<String> names = new HashSet<>();
         for (Parameter p : ps) {
             if (!names.add(p.name())) {
-                throw new IllegalArgumentException("Sequential: two parameters are named '" + p.name()
+                throw new IllegalArgumentException("Sequential: two parameters are named '"
+                        + p.name()
                         + "'; names within a layer must be unique");
             }
         }
@@ -70,7 +71,7 @@ public final class Sequential implements Module {
         return x;
     }
 
-    /** The layers' parameters in layer order, renamed "<index>.<name>". */
+    /** The layers' parameters in layer order, renamed "&lt;index&gt;.&lt;name&gt;". */
     @Override
     public List<Parameter> parameters() {
         return parameters;

@@ -39,11 +39,12 @@ public final class Sgd extends SlotOptimizer {
     }
 
     private Sgd(Builder b) {
-        super("Sgd", b.schedule != null ? b.schedule
-                : LearningRateSchedule.constant(Hyper.positive("Sgd", "learningRate", b.learningRate)),
-                Hyper.unitInterval("Sgd", "momentum", b.momentum) > 0 ? List.of("velocity") : List.of());
+        super("Sgd", scheduleOf("Sgd", b.schedule, b.learningRate),
+                Hyper.unitInterval("Sgd", "momentum", b.momentum) > 0
+                        ? List.of("velocity") : List.of());
         if (b.nesterov && b.momentum == 0) {
-            throw new IllegalArgumentException("Sgd: nesterov needs momentum in (0, 1); momentum is 0");
+            throw new IllegalArgumentException(
+                    "Sgd: nesterov needs momentum in (0, 1); momentum is 0");
         }
         this.momentum = b.momentum;
         this.nesterov = b.nesterov;

@@ -32,6 +32,13 @@ abstract class SlotOptimizer implements Optimizer {
         this.slotNames = List.copyOf(slotNames);
     }
 
+    /** The schedule if one was set, else a constant learning rate, which must be > 0. */
+    static LearningRateSchedule scheduleOf(String kind, LearningRateSchedule schedule,
+            double learningRate) {
+        return schedule != null ? schedule
+                : LearningRateSchedule.constant(Hyper.positive(kind, "learningRate", learningRate));
+    }
+
     /**
      * Updates one parameter in place.
      *
@@ -56,14 +63,18 @@ abstract class SlotOptimizer implements Optimizer {
         Objects.requireNonNull(params, () -> kind + ".apply: params is null");
         Objects.requireNonNull(grads, () -> kind + ".apply: grads is null");
         if (params.size() != grads.size()) {
-            throw new IllegalArgumentException(kind + ".apply: " + params.size() + " parameters but "
-                    + grads.size() + " gradients; pass one gradient per parameter, in the same order");
+            throw new IllegalArgumentException(kind + ".apply: " + params.size()
+                    + " parameters but "
+                    + grads.size()
+                    + " gradients; pass one gradient per parameter, in the same order");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < params.size(); i++) {
-            Parameter p = Objects.requireNonNull(params.get(i), () -> kind + ".apply: parameter is null");
+            Parameter p = Objects.requireNonNull(params.get(i), () -> kind
+                    + ".apply: parameter is null");
             if (!names.add(p.name())) {
-                throw new IllegalArgumentException(kind + ".apply: two parameters are named '" + p.name()
+                throw new IllegalArgumentException(kind + ".apply: two parameters are named '"
+                        + p.name()
                         + "'; optimiser state is keyed by name, so names must be unique");
             }
             if (!p.trainable()) {
@@ -71,20 +82,24 @@ abstract class SlotOptimizer implements Optimizer {
             }
             Tensor g = grads.get(i);
             if (g == null || !g.shape().equals(p.shape())) {
-                throw new IllegalArgumentException(kind + ".apply: the gradient for parameter '" + p.name()
-                        + "' has shape " + (g == null ? "null" : g.shape()) + " but the parameter has shape "
+                throw new IllegalArgumentException(kind + ".apply: the gradient for parameter '"
+                        + p.name()
+                        + "' has shape " + (g == null ? "null" : g.shape())
+                        + " but the parameter has shape "
                         + p.shape() + "; they must be equal");
             }
             Slots s = slots.get(p.name());
             if (s != null && !s.shape().equals(p.shape())) {
-                throw new IllegalArgumentException(kind + ".apply: parameter '" + p.name() + "' has shape "
+                throw new IllegalArgumentException(kind + ".apply: parameter '" + p.name()
+                        + "' has shape "
                         + p.shape() + " but this optimiser holds state of shape " + s.shape()
                         + " under that name; use one optimiser per model");
             }
         }
         double lr = schedule.rate(iterations);
         if (!(lr >= 0 && Double.isFinite(lr))) {
-            throw new IllegalStateException(kind + ".apply: the schedule " + schedule + " gives learning rate "
+            throw new IllegalStateException(kind + ".apply: the schedule " + schedule
+                    + " gives learning rate "
                     + lr + " at step " + iterations + "; a rate must be finite and >= 0");
         }
         long t = iterations + 1;
@@ -134,7 +149,8 @@ abstract class SlotOptimizer implements Optimizer {
         for (Map.Entry<String, Slots> e : slots.entrySet()) {
             Slots s = e.getValue();
             for (int k = 0; k < slotNames.size(); k++) {
-                out.put(slotNames.get(k) + "/" + e.getKey(), Tensor.of(s.arrays()[k], s.shape().dims()));
+                out.put(slotNames.get(k) + "/"
+                        + e.getKey(), Tensor.of(s.arrays()[k], s.shape().dims()));
             }
         }
         return out;
@@ -159,16 +175,21 @@ abstract class SlotOptimizer implements Optimizer {
             int slash = key.indexOf('/');
             int k = slash < 0 ? -1 : slotNames.indexOf(key.substring(0, slash));
             if (k < 0 || slash == key.length() - 1) {
-                throw new IllegalArgumentException(kind + ".loadState: unknown entry '" + key + "'; "
+                throw new IllegalArgumentException(kind + ".loadState: unknown entry '" + key
+                        + "'; "
                         + kind + " expects 'iterations' and '<slot>/<parameter>' with slot one of "
                         + slotNames);
             }
             String param = key.substring(slash + 1);
-            Tensor v = Objects.requireNonNull(e.getValue(), () -> kind + ".loadState: '" + key + "' is null");
-            Slots s = loaded.computeIfAbsent(param, n -> new Slots(v.shape(), new double[slotNames.size()][]));
+            Tensor v = Objects.requireNonNull(e.getValue(), () -> kind + ".loadState: '" + key
+                    + "' is null");
+            Slots s = loaded.computeIfAbsent(param,
+                    n -> new Slots(v.shape(), new double[slotNames.size()][]));
             if (!s.shape().equals(v.shape())) {
-                throw new IllegalArgumentException(kind + ".loadState: '" + key + "' has shape " + v.shape()
-                        + " but the other slots of parameter '" + param + "' have shape " + s.shape());
+                throw new IllegalArgumentException(kind + ".loadState: '" + key + "' has shape "
+                        + v.shape()
+                        + " but the other slots of parameter '" + param + "' have shape "
+                        + s.shape());
             }
             s.arrays()[k] = v.toArray();
         }
@@ -176,7 +197,8 @@ abstract class SlotOptimizer implements Optimizer {
             for (int k = 0; k < slotNames.size(); k++) {
                 if (e.getValue().arrays()[k] == null) {
                     throw new IllegalArgumentException(kind + ".loadState: parameter '" + e.getKey()
-                            + "' has no '" + slotNames.get(k) + "/" + e.getKey() + "' entry; each parameter"
+                            + "' has no '" + slotNames.get(k) + "/" + e.getKey()
+                            + "' entry; each parameter"
                             + " needs all of " + slotNames);
                 }
             }
@@ -188,6 +210,7 @@ abstract class SlotOptimizer implements Optimizer {
     /** The kind, hyper-parameters, schedule and step count. */
     @Override
     public final String toString() {
-        return kind + "(" + describe() + ", schedule=" + schedule + ", iterations=" + iterations + ")";
+        return kind + "(" + describe() + ", schedule=" + schedule + ", iterations=" + iterations
+                + ")";
     }
 }

@@ -34,7 +34,8 @@ public final class Training {
         try (GradientTape tape = new GradientTape()) {
             Tensor value = loss.apply(model.forward(x), y);
             if (value.size() != 1) {
-                throw new IllegalArgumentException("Training.step: the loss has shape " + value.shape()
+                throw new IllegalArgumentException("Training.step: the loss has shape "
+                        + value.shape()
                         + "; a loss must return a single element (reduce it, e.g. with mean())");
             }
             List<Tensor> grads = tape.gradient(value, Parameter.values(params));

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class GradientProperties {
     private static final int EXAMPLES = 40;
+    /** Fixed, so a failure reproduces; change it to explore other inputs. */
+    private static final long SEED = 20261125L;
 
     /** Standard normal values, pushed away from 0 where a kink (relu, abs) would confuse the check. */
     private static Tensor awayFromZero(SplittableRandom rng, int... shape) {
@@ -31,7 +33,7 @@ class GradientProperties {
 
     @Test
     void dense_input_kernel_and_bias_gradients() {
-        qt().withExamples(EXAMPLES).forAll(integers().between(1, 6), integers().between(1, 5),
+        qt().withFixedSeed(SEED).withExamples(EXAMPLES).forAll(integers().between(1, 6), integers().between(1, 5),
                 integers().between(1, 5), longs().all()).checkAssert((batch, in, out, seed) -> {
                     SplittableRandom rng = new SplittableRandom(seed);
                     Dense dense = new Dense(in, out, Initializers.glorotUniform(),
@@ -47,7 +49,7 @@ class GradientProperties {
     @Test
     void every_activation() {
         List<Supplier<Module>> activations = List.of(ReLU::new, Tanh::new, Sigmoid::new, Softplus::new);
-        qt().withExamples(EXAMPLES).forAll(integers().between(1, 6), integers().between(1, 6),
+        qt().withFixedSeed(SEED).withExamples(EXAMPLES).forAll(integers().between(1, 6), integers().between(1, 6),
                 integers().between(0, activations.size() - 1), longs().all())
                 .checkAssert((batch, width, which, seed) -> {
                     Module act = activations.get(which).get();
@@ -58,7 +60,7 @@ class GradientProperties {
 
     @Test
     void a_small_mlp_end_to_end() {
-        qt().withExamples(15).forAll(integers().between(1, 4), integers().between(1, 4), longs().all())
+        qt().withFixedSeed(SEED).withExamples(15).forAll(integers().between(1, 4), integers().between(1, 4), longs().all())
                 .checkAssert((batch, hidden, seed) -> {
                     SplittableRandom rng = new SplittableRandom(seed);
                     Dense first = new Dense(3, hidden, rng);
@@ -74,7 +76,7 @@ class GradientProperties {
 
     @Test
     void every_loss() {
-        qt().withExamples(EXAMPLES).forAll(integers().between(1, 5), integers().between(1, 5), longs().all())
+        qt().withFixedSeed(SEED).withExamples(EXAMPLES).forAll(integers().between(1, 5), integers().between(1, 5), longs().all())
                 .checkAssert((batch, width, seed) -> {
                     SplittableRandom rng = new SplittableRandom(seed);
                     Tensor p = Tensor.randn(rng, batch, width);

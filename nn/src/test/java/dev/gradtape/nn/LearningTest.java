@@ -22,7 +22,8 @@ class LearningTest {
         }
         double[] logits = model.forward(x).toArray();
         for (int i = 0; i < 4; i++) {
-            assertEquals(y.get(i, 0), logits[i] > 0 ? 1.0 : 0.0, "example " + i + ", logit " + logits[i]);
+            assertEquals(y.get(i, 0), logits[i] > 0 ? 1.0 : 0.0, "example " + i + ", logit "
+                    + logits[i]);
         }
         assertTrue(loss < 0.05, "final loss " + loss);
     }

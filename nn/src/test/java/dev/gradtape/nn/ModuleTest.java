@@ -98,4 +98,45 @@ class ModuleTest {
         assertEquals(Math.log1p(Math.exp(-1)), new Softplus().forward(x).get(0), 1e-15);
         assertEquals(0, new Softplus().parameters().size());
     }
+
+    @Test
+    void nested_sequential_prints_indented() {
+        SplittableRandom rng = new SplittableRandom(1);
+        Sequential inner = new Sequential(new Dense(2, 3, rng), new ReLU());
+        Sequential model = new Sequential(inner, new Dense(3, 1, Initializers.heNormal(),
+                Initializers.constant(0.1), rng), new Sigmoid());
+        assertEquals("Sequential(\n"
+                + "  (0): Sequential(\n"
+                + "    (0): Dense(2 -> 3, kernel=glorotUniform, bias=zeros)  9 parameters\n"
+                + "    (1): ReLU()\n"
+                + "  )  9 parameters (9 trainable)\n"
+                + "  (1): Dense(3 -> 1, kernel=heNormal, bias=constant(0.1))  4 parameters\n"
+                + "  (2): Sigmoid()\n"
+                + ")  13 parameters (13 trainable)", model.toString());
+    }
+
+    @Test
+    void bad_construction_arguments_are_explained() {
+        SplittableRandom rng = new SplittableRandom(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Parameter(" ", Tensor.scalar(1)));
+        assertTrue(e.getMessage().contains("non-blank name"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Dense(0, 3, rng));
+        assertTrue(e.getMessage().contains("in=0") && e.getMessage().contains(">= 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Dense(2, 3,
+                (shape, in, out, r) -> Tensor.zeros(3, 2), Initializers.zeros(), rng));
+        assertTrue(e.getMessage().contains("(3, 2)") && e.getMessage().contains("(2, 3)"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Sequential(List.of()));
+        assertTrue(e.getMessage().contains("at least one"), e.getMessage());
+    }
+
+    @Test
+    void frozen_parameters_are_left_out_of_trainable_parameters() {
+        Sequential model = new Sequential(new Dense(2, 2, new SplittableRandom(3)));
+        model.parameters().get(1).setTrainable(false);
+        assertEquals(List.of("0.kernel"),
+                model.trainableParameters().stream().map(Parameter::name).toList());
+        assertEquals(6, model.parameterCount());
+    }
 }

@@ -1,0 +1,175 @@
+package dev.gradtape.autodiff;
+
+import static dev.gradtape.autodiff.testing.TensorAssertions.assertValues;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The user extension point: a {@link Function} subclass with a hand-written forward and backward
+ * records on the tape like a built-in, and {@link GradCheck} verifies (or refutes) its backward.
+ */
+class CustomFunctionTest {
+    /** x^3 with a raw-array forward; d/dx = 3 x^2, written with tensor ops so it is differentiable. */
+    static final class Cube extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            double[] x = in[0].toArray();
+            for (int i = 0; i < x.length; i++) x[i] = x[i] * x[i] * x[i];
+            return Tensor.of(x, in[0].shape().dims());
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {g.mul(input(0).square().mul(3))};
+        }
+    }
+
+    /** swish(x) = x sigmoid(x); d/dx = s + x s (1 - s) with s = sigmoid(x). */
+    static final class Swish extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            return in[0].mul(in[0].sigmoid());
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            Tensor x = input(0);
+            Tensor s = x.sigmoid();
+            return new Tensor[] {g.mul(s.add(x.mul(s).mul(s.neg().add(1))))};
+        }
+    }
+
+    /** x^3 with a wrong backward: 2 x^2 instead of 3 x^2. */
+    static final class WrongCube extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            return in[0].pow(3);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {g.mul(input(0).square().mul(2))};
+        }
+    }
+
+    /**
+     * x^3 whose backward is right in value but computed from raw numbers, so it is a constant to
+     * any outer tape: first-order checks pass, second-order checks must fail.
+     */
+    static final class OpaqueCube extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            return in[0].pow(3);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            double[] x = input(0).toArray();
+            for (int i = 0; i < x.length; i++) x[i] = 3 * x[i] * x[i];
+            return new Tensor[] {g.mul(Tensor.of(x, input(0).shape().dims()))};
+        }
+    }
+
+    /** a * b where b is a constant parameter the backward declines to differentiate (null). */
+    static final class ScaleBy extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            return in[0].mul(in[1]);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {needsGradient(0) ? g.mul(input(1)).sumTo(input(0).shape()) : null, null};
+        }
+    }
+
+    private static final Tensor X = Tensor.of(new double[] {-1.5, -0.3, 0.4, 1.1, 2.0, 0.7}, 2, 3);
+
+    @Test
+    void a_custom_op_is_recorded_on_the_tape_and_differentiated_like_a_builtin() {
+        List<String> steps = new ArrayList<>();
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = tape.watch(Tensor.vector(2, -1));
+            Tensor y = new Cube().apply(x);
+            assertTrue(tape.isTracked(y));
+            assertEquals(1, tape.size());
+            assertValues(y, new int[] {2}, 8, -1);
+            tape.setBackwardObserver((op, sig, g, in, out) -> steps.add(sig));
+            assertValues(tape.gradient(y.sum(), x), new int[] {2}, 12, 3);
+        }
+        assertEquals(List.of("sum((2,)) -> ()", "cube((2,)) -> (2,)"), steps);
+    }
+
+    @Test
+    void grad_check_verifies_correct_custom_ops_to_first_and_second_order() {
+        GradCheck.defaults().assertGradients(in -> new Cube().apply(in.get(0)), X);
+        GradCheck.defaults().assertGradients(in -> new Swish().apply(in.get(0)), X);
+        GradCheck.defaults().assertSecondOrder(in -> new Cube().apply(in.get(0)), X);
+        GradCheck.defaults().assertSecondOrder(in -> new Swish().apply(in.get(0)), X);
+    }
+
+    @Test
+    void grad_check_catches_a_wrong_backward_and_names_input_index_and_values() {
+        GradCheck.Result r = GradCheck.defaults().check(in -> new WrongCube().apply(in.get(0)), X);
+        assertFalse(r.passed());
+        assertEquals(6, r.checked());
+        assertEquals(6, r.mismatches().size()); // 2 x^2 != 3 x^2 wherever x != 0
+        GradCheck.Mismatch first = r.mismatches().get(0);
+        assertEquals(0, first.input());
+        assertEquals(0, first.index());
+        assertEquals(Shape.of(2, 3), first.shape());
+        // the analytic value is 2/3 of the numeric one, with the output weight w_0 as a factor
+        assertEquals(2.0 / 3, first.analytic() / first.numeric(), 1e-6);
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> GradCheck.defaults().assertGradients(in -> new WrongCube().apply(in.get(0)), X));
+        String m = e.getMessage();
+        for (String fragment : new String[] {"GradCheck failed", "6 of 6", "input 0 (2, 3)", "element 0",
+                "analytic " + first.analytic(), "numeric " + first.numeric()}) {
+            assertTrue(m.contains(fragment), "missing \"" + fragment + "\" in: " + m);
+        }
+    }
+
+    @Test
+    void a_backward_that_is_not_itself_differentiable_fails_the_second_order_check() {
+        GradCheck.defaults().assertGradients(in -> new OpaqueCube().apply(in.get(0)), X);
+        GradCheck.Result second = GradCheck.defaults().checkSecondOrder(in -> new OpaqueCube().apply(in.get(0)), X);
+        assertFalse(second.passed(), second::toString);
+    }
+
+    @Test
+    void a_backward_may_return_null_for_an_input_that_gets_no_gradient() {
+        try (GradientTape tape = new GradientTape()) {
+            Tensor a = tape.watch(Tensor.vector(1, 2));
+            Tensor b = tape.watch(Tensor.scalar(3));
+            Tensor y = new ScaleBy().apply(a, b).sum();
+            List<Tensor> g = tape.gradient(y, List.of(a, b));
+            assertValues(g.get(0), new int[] {2}, 3, 3);
+            assertValues(g.get(1), new int[] {}, 0); // no gradient: zeros, as for an unused source
+        }
+    }
+
+    @Test
+    void forward_runs_with_recording_paused() {
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = tape.watch(Tensor.scalar(2));
+            new Swish().apply(x); // its forward uses mul and sigmoid, which must not be recorded
+            assertEquals(1, tape.size());
+        }
+    }
+
+    @Test
+    void the_default_name_is_the_class_name_in_lower_camel_case() {
+        assertEquals("cube", new Cube().name());
+        assertEquals("wrongCube", new WrongCube().name());
+        assertEquals("cube (not applied)", new Cube().toString());
+        Function applied = new Cube();
+        applied.apply(Tensor.ones(2));
+        assertEquals("cube((2,)) -> (2,)", applied.toString());
+    }
+}

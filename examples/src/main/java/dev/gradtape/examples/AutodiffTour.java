@@ -1,0 +1,185 @@
+package dev.gradtape.examples;
+
+import dev.gradtape.autodiff.GradCheck;
+import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.GraphExport;
+import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.autodiff.Value;
+import java.io.PrintWriter;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two graphs of the autodiff tour, each run forward, walked backward step by step, checked
+ * against finite differences and exported as a DOT graph.
+ *
+ * <p>The scalar graph (worked by hand in docs/how-autodiff-works.md):
+ * <pre>
+ *   a = 2, b = -3, c = 10, f = -2
+ *   e = a * b,  d = e + c,  g = d * f,  L = g + a
+ * </pre>
+ * {@code a} is used twice, so its gradient is the sum of what both uses send back:
+ * dL/da = f * b + 1 = 7.
+ *
+ * <p>The tensor graph is one layer with a squared-output loss: L = sum(tanh(x W + b)^2), where
+ * the bias b of shape (2) is broadcast over the two rows of x W, so its gradient is summed over
+ * them.
+ */
+final class AutodiffTour {
+    private AutodiffTour() {
+    }
+
+    /**
+     * What one part of the tour produced.
+     *
+     * @param dot the recorded graph as Graphviz DOT text, with values and gradients
+     * @param gradients the gradient of L with respect to each leaf, by name, in order
+     * @param check the finite-difference check of those gradients
+     */
+    record Part(String dot, Map<String, Tensor> gradients, GradCheck.Result check) {
+    }
+
+    /** The values of the scalar graph's leaves a, b, c, f. */
+    static final double[] SCALAR_LEAVES = {2.0, -3.0, 10.0, -2.0};
+
+    /** Part 1: the scalar expression with {@link Value}, micrograd style. */
+    static Part scalar(PrintWriter out) {
+        out.println("Part 1: a scalar expression with Value (micrograd style)");
+        out.println();
+        GraphNames names = new GraphNames();
+        Map<String, Tensor> gradients = new LinkedHashMap<>();
+        IdentityHashMap<Tensor, Tensor> shown = new IdentityHashMap<>();
+        String dot;
+        try (GradientTape tape = new GradientTape()) {
+            Value a = leaf(names, "a", SCALAR_LEAVES[0]);
+            Value b = leaf(names, "b", SCALAR_LEAVES[1]);
+            Value c = leaf(names, "c", SCALAR_LEAVES[2]);
+            Value f = leaf(names, "f", SCALAR_LEAVES[3]);
+            out.println("  Forward pass, in the order the tape records it:");
+            for (Value v : List.of(a, b, c, f)) {
+                out.printf("    %s = %s%n", v.label(), Narration.number(v.data()));
+            }
+            Value e = node(out, names, "e", a.mul(b), "a * b", a, b);
+            Value d = node(out, names, "d", e.add(c), "e + c", e, c);
+            Value g = node(out, names, "g", d.mul(f), "d * f", d, f);
+            Value loss = node(out, names, "L", g.add(a), "g + a", g, a);
+            out.println();
+            out.println("  Backward pass: each operation in reverse order, the gradient it receives"
+                    + " and what it sends to each input (sums where an input is used twice):");
+            tape.setBackwardObserver(new Narration(out, names));
+            loss.backward();
+            out.println();
+            out.println("  Gradients of L:");
+            for (Value v : List.of(a, b, c, f, e, d, g, loss)) {
+                String name = names.nameOf(v.tensor());
+                out.printf("    dL/d%s = %s%n", name, Narration.number(v.grad()));
+                shown.put(v.tensor(), Tensor.scalar(v.grad()));
+                if (List.of("a", "b", "c", "f").contains(name)) {
+                    gradients.put(name, Tensor.scalar(v.grad()));
+                }
+            }
+            dot = GraphExport.dot(loss.tensor(), names.asMap(), shown);
+        }
+        GradCheck.Result check = GradCheck.defaults().check(AutodiffTour::scalarExpression,
+                Tensor.scalar(SCALAR_LEAVES[0]), Tensor.scalar(SCALAR_LEAVES[1]),
+                Tensor.scalar(SCALAR_LEAVES[2]), Tensor.scalar(SCALAR_LEAVES[3]));
+        out.println();
+        out.println("  Checked against central finite differences: " + check);
+        out.println();
+        return new Part(dot, gradients, check);
+    }
+
+    /** The scalar expression L = (a b + c) f + a, on tensors, for the gradient check. */
+    static Tensor scalarExpression(List<Tensor> in) {
+        return in.get(0).mul(in.get(1)).add(in.get(2)).mul(in.get(3)).add(in.get(0));
+    }
+
+    private static Value leaf(GraphNames names, String name, double x) {
+        Value v = Value.of(x, name);
+        names.leaf(name, v.tensor());
+        return v;
+    }
+
+    private static Value node(PrintWriter out, GraphNames names, String name, Value v, String formula,
+            Value... inputs) {
+        Tensor[] in = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            in[i] = inputs[i].tensor();
+        }
+        names.node(name, v.tensor(), in);
+        out.printf("    %s = %s = %s%n", name, formula, Narration.number(v.data()));
+        return v;
+    }
+
+    /** The tensor graph's inputs: x (2, 3), W (3, 2), b (2). */
+    static List<Tensor> tensorLeaves() {
+        return List.of(
+                Tensor.matrix(new double[][] {{1.0, 2.0, -1.0}, {0.5, -1.0, 2.0}}),
+                Tensor.matrix(new double[][] {{0.1, -0.2}, {0.3, 0.4}, {-0.5, 0.2}}),
+                Tensor.vector(0.1, -0.1));
+    }
+
+    /** L = sum(tanh(x W + b)^2), as one function of [x, W, b], for the gradient check. */
+    static Tensor tensorExpression(List<Tensor> in) {
+        Tensor y = in.get(0).matmul(in.get(1)).add(in.get(2)).tanh();
+        return y.mul(y).sum();
+    }
+
+    /** Part 2: one dense layer on tensors, with broadcasting. */
+    static Part tensor(PrintWriter out) {
+        out.println("Part 2: tensors, one layer and a broadcast bias: L = sum(tanh(x W + b)^2)");
+        out.println();
+        GraphNames names = new GraphNames();
+        Map<String, Tensor> gradients = new LinkedHashMap<>();
+        IdentityHashMap<Tensor, Tensor> shown = new IdentityHashMap<>();
+        List<Tensor> leaves = tensorLeaves();
+        String dot;
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = names.leaf("x", tape.watch(leaves.get(0)));
+            Tensor w = names.leaf("W", tape.watch(leaves.get(1)));
+            Tensor b = names.leaf("b", tape.watch(leaves.get(2)));
+            out.println("  Forward pass:");
+            print(out, "x", x);
+            print(out, "W", w);
+            print(out, "b", b);
+            Tensor z = names.node("z", x.matmul(w), x, w);
+            print(out, "z = x @ W", z);
+            Tensor h = names.node("h", z.add(b), z, b);
+            print(out, "h = z + b  (b broadcast to each row)", h);
+            Tensor y = names.node("y", h.tanh(), h);
+            print(out, "y = tanh(h)", y);
+            Tensor s = names.node("s", y.mul(y), y, y);
+            print(out, "s = y * y", s);
+            Tensor loss = names.node("L", s.sum(), s);
+            print(out, "L = sum(s)", loss);
+            out.println();
+            out.println("  Backward pass:");
+            tape.setBackwardObserver(new Narration(out, names));
+            List<Tensor> all = List.of(x, w, b, z, h, y, s, loss);
+            List<Tensor> grads = tape.gradient(loss, all);
+            out.println();
+            out.println("  Gradients of L (each has its input's shape; b's is z's summed over rows):");
+            for (int i = 0; i < all.size(); i++) {
+                shown.put(all.get(i), grads.get(i));
+                if (i < 3) {
+                    String name = names.nameOf(all.get(i));
+                    gradients.put(name, grads.get(i));
+                    out.printf("    dL/d%s = %s%n", name, Narration.values(grads.get(i)));
+                }
+            }
+            dot = GraphExport.dot(loss, names.asMap(), shown);
+        }
+        GradCheck.Result check = GradCheck.defaults().check(AutodiffTour::tensorExpression,
+                leaves.toArray(new Tensor[0]));
+        out.println();
+        out.println("  Checked against central finite differences: " + check);
+        out.println();
+        return new Part(dot, gradients, check);
+    }
+
+    private static void print(PrintWriter out, String what, Tensor t) {
+        out.printf("    %s = %s%n", what, Narration.values(t));
+    }
+}

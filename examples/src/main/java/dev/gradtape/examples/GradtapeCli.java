@@ -1,0 +1,74 @@
+package dev.gradtape.examples;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code gradtape} launcher: {@code java -jar examples/target/gradtape.jar <command>}.
+ *
+ * <p>Commands: {@code tour} (autodiff step by step), {@code article} (the showcase: the
+ * article's Gaussian actor on the one-shot target game) and {@code pendulum} (a Gaussian policy
+ * on Pendulum); {@code bench} (the performance workloads) is registered here by its own class.
+ * Each has {@code --help}.
+ *
+ * <p>Exit codes: 0 on success, 1 when a run fails, 2 for a command-line mistake (printed as one
+ * line and the usage, never a stack trace).
+ */
+@Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape 0.1.0-SNAPSHOT",
+        description = "Automatic differentiation on a gradient tape, and policy gradients built on it.",
+        subcommands = {TourCommand.class, ArticleCommand.class, PendulumCommand.class,
+            CommandLine.HelpCommand.class})
+public final class GradtapeCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** Instances are made by picocli. */
+    public GradtapeCli() {
+    }
+
+    @Override
+    public void run() {
+        throw new UsageException(spec, "missing a command; choose one of: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** Runs the launcher and exits with its exit code. */
+    public static void main(String[] args) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // plots are files, never windows
+        }
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /**
+     * Runs the launcher with the given streams and returns its exit code, without exiting: what
+     * {@link #main} does, and what tests call.
+     */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = commandLine();
+        PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        cli.setOut(o);
+        cli.setErr(e);
+        try {
+            return cli.execute(args);
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+
+    /** The command line with its subcommands and error handling, ready to {@code execute}. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new GradtapeCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler(ErrorHandlers::onUsageError);
+        cli.setExecutionExceptionHandler(ErrorHandlers::onFailure);
+        return cli;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.gradtape.examples;
+
+import dev.gradtape.nn.Adam;
+import dev.gradtape.nn.Checkpoint;
+import dev.gradtape.rl.GaussianPolicy;
+import dev.gradtape.rl.Reinforce;
+import dev.gradtape.rl.UpdateMetrics;
+import java.awt.Color;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gradtape pendulum}: a Gaussian policy learns to swing up and hold a pendulum. */
+@Command(name = "pendulum", mixinStandardHelpOptions = true,
+        header = "A Gaussian policy learns to swing up Pendulum with REINFORCE.", sortOptions = false,
+        description = {"Trains a Gaussian policy on Pendulum (Pendulum-v1 dynamics, 200 steps per"
+                + " episode) with REINFORCE and the rl module's reference settings: reward-to-go,"
+                + " a learned value baseline, normalised advantages, 16 episodes per update. Writes"
+                + " learning-curve.csv, updates.csv, pendulum.png and policy.safetensors, and reports"
+                + " the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
+                + " better; a policy that swings up and holds the pendulum scores about -200 or more)."})
+final class PendulumCommand extends RunCommand implements Callable<Integer> {
+    /** The CSV header of the learning curve. */
+    static final String[] CURVE = {"episodes", "eval_return", "train_return", "sigma", "seconds"};
+    /** The checkpoint of the policy and its optimiser. */
+    static final String CHECKPOINT = "policy.safetensors";
+
+    @Option(names = "--episodes", paramLabel = "N", defaultValue = "3000",
+            description = "Training episodes (rounded up to whole updates of 16); default ${DEFAULT-VALUE}.")
+    int episodes;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
+            description = "Seed of the weights, the action noise and the start states; default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "250",
+            description = "Evaluate after about every N episodes; default ${DEFAULT-VALUE}.")
+    int evalEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
+        require(evalEvery >= 1, "--eval-every", "must be at least 1, got " + evalEvery);
+        RunFolder folder = openRunFolder("pendulum-seed" + seed);
+        PrintWriter out = stdout();
+        GaussianPolicy policy = PendulumRecipe.policy(seed);
+        Adam adam = PendulumRecipe.policyOptimizer(episodes);
+        Reinforce reinforce = PendulumRecipe.trainer(policy, adam, seed, episodes);
+        out.printf(Locale.ROOT, "pendulum: %d episodes, seed %d, %d episodes per update%n", episodes, seed,
+                PendulumRecipe.EPISODES_PER_UPDATE);
+        CsvTable curve = new CsvTable(CURVE);
+        StringBuilder updates = new StringBuilder(UpdateMetrics.CSV_HEADER).append('\n');
+        long t0 = System.nanoTime();
+        double eval = reinforce.evaluate(PendulumRecipe.EVAL_SEEDS);
+        curve.add(0L, eval, Double.NaN, Double.NaN, 0.0);
+        try (Progress progress = Progress.start("pendulum", episodes, "episodes", quiet)) {
+            long nextEval = evalEvery;
+            double returnSum = 0;
+            double sigmaSum = 0;
+            int count = 0;
+            while (reinforce.episodes() < episodes) {
+                UpdateMetrics m = reinforce.update();
+                updates.append(m.toCsv()).append('\n');
+                returnSum += m.episodeReturn();
+                sigmaSum += m.sigma();
+                count++;
+                progress.stepTo(Math.min(episodes, m.episodes()));
+                if (m.episodes() >= nextEval || m.episodes() >= episodes) {
+                    nextEval = (m.episodes() / evalEvery + 1) * evalEvery;
+                    eval = reinforce.evaluate(PendulumRecipe.EVAL_SEEDS);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    curve.add(m.episodes(), eval, returnSum / count, sigmaSum / count, seconds);
+                    progress.println(out, String.format(Locale.ROOT, "episodes %5d  eval return %8.1f"
+                            + "  train return %8.1f  sigma %6.3f  %6.1f s", m.episodes(), eval,
+                            returnSum / count, sigmaSum / count, seconds));
+                    returnSum = 0;
+                    sigmaSum = 0;
+                    count = 0;
+                }
+            }
+        }
+        folder.writeText("learning-curve.csv", curve.toCsv());
+        folder.writeText("updates.csv", updates.toString());
+        folder.write("pendulum.png", plot(curve).png());
+        Checkpoint.save(folder.resolve(CHECKPOINT), policy, adam);
+        out.printf(Locale.ROOT, "Evaluation return after %d episodes: %.1f (mean action, %d episodes from"
+                + " start seeds %d-%d)%n", reinforce.episodes(), eval, PendulumRecipe.EVAL_SEEDS.length,
+                PendulumRecipe.EVAL_SEEDS[0], PendulumRecipe.EVAL_SEEDS[PendulumRecipe.EVAL_SEEDS.length - 1]);
+        out.println("Run folder: " + folder.path() + " (learning-curve.csv, updates.csv, pendulum.png, "
+                + CHECKPOINT + ")");
+        out.flush();
+        return 0;
+    }
+
+    private static LinePlot plot(CsvTable curve) {
+        double[] episodes = curve.column("episodes");
+        double[] train = curve.column("train_return");
+        double[] trainX = java.util.Arrays.copyOfRange(episodes, 1, episodes.length);
+        double[] trainY = java.util.Arrays.copyOfRange(train, 1, train.length);
+        return new LinePlot("REINFORCE on Pendulum: return per episode (higher is better)", "episode",
+                "return", 900, 560)
+                .line("evaluation (mean action)", episodes, curve.column("eval_return"), new Color(31, 119, 180))
+                .line("training (sampled actions)", trainX, trainY, new Color(255, 127, 14));
+    }
+}

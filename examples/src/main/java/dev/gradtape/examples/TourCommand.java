@@ -1,0 +1,41 @@
+package dev.gradtape.examples;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code gradtape tour}: autodiff for learners, one backward pass at a time. */
+@Command(name = "tour", mixinStandardHelpOptions = true,
+        header = "Autodiff step by step: the backward walk, GradCheck, DOT graphs.",
+        description = {"Autodiff for learners: runs a scalar expression (micrograd style) and a small"
+                + " tensor layer forward, walks each backward pass step by step, checks the gradients"
+                + " with GradCheck and writes the recorded graphs as DOT (and SVG when Graphviz' dot"
+                + " is installed)."})
+final class TourCommand extends RunCommand implements Callable<Integer> {
+    @Override
+    public Integer call() throws IOException {
+        RunFolder folder = openRunFolder("tour");
+        PrintWriter out = stdout();
+        AutodiffTour.Part scalar = AutodiffTour.scalar(out);
+        AutodiffTour.Part tensor = AutodiffTour.tensor(out);
+        Path scalarDot = folder.writeText("scalar.dot", scalar.dot());
+        Path tensorDot = folder.writeText("tensor.dot", tensor.dot());
+        out.println("Graphs: " + scalarDot + " and " + tensorDot);
+        Optional<Path> dot = Graphviz.findDot();
+        if (dot.isPresent()) {
+            for (Path p : new Path[] {scalarDot, tensorDot}) {
+                Path svg = folder.resolve(p.getFileName().toString().replace(".dot", ".svg"));
+                Graphviz.renderSvg(dot.get(), p, svg);
+                out.println("Drawn: " + svg);
+            }
+        } else {
+            out.println(Graphviz.HOW_TO_INSTALL + ".");
+        }
+        out.flush();
+        boolean ok = scalar.check().passed() && tensor.check().passed();
+        return ok ? 0 : ErrorHandlers.FAILURE;
+    }
+}

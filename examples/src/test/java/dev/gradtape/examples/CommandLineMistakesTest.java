@@ -1,0 +1,103 @@
+package dev.gradtape.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each command-line mistake: one clear line, the usage, exit code 2, no stack trace. */
+class CommandLineMistakesTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertUsageError(Cli.Run run, String firstLine, String usageOf) {
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(firstLine, run.firstErrorLine());
+        assertTrue(run.err().contains("Usage: " + usageOf), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void unknownFlag() {
+        assertUsageError(Cli.run("tour", "--bogus"), "gradtape tour: Unknown option: '--bogus'",
+                "gradtape tour");
+    }
+
+    @Test
+    void notANumber() {
+        assertUsageError(Cli.run("article", "--episodes", "many"),
+                "gradtape article: Invalid value for option '--episodes': 'many' is not an int",
+                "gradtape article");
+    }
+
+    @Test
+    void negativeEpisodes() {
+        assertUsageError(Cli.run("article", "--episodes", "-5", "--out", tmp.resolve("r").toString()),
+                "gradtape article: invalid value for option '--episodes': must be at least 1, got -5",
+                "gradtape article");
+    }
+
+    @Test
+    void unwritableOutputFolder() throws IOException {
+        // A regular file where a parent folder should be: no one, not even root, can create it.
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "x");
+        Cli.Run run = Cli.run("tour", "--out", blocker.resolve("run").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.firstErrorLine().startsWith("gradtape tour: cannot write to the output folder "
+                + blocker.resolve("run")), run.err());
+        assertTrue(run.err().contains("Usage: gradtape tour"), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void outputFolderThatIsAFile() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertUsageError(Cli.run("tour", "--out", file.toString()),
+                "gradtape tour: the output folder " + file + " is a file, not a folder; choose another --out",
+                "gradtape tour");
+    }
+
+    @Test
+    void existingRunFolderIsKeptWithoutForce() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        Path precious = Files.writeString(dir.resolve("scalar.dot"), "precious");
+        assertUsageError(Cli.run("tour", "--out", dir.toString()),
+                "gradtape tour: the output folder " + dir + " already exists and is not empty; pass"
+                        + " --force to overwrite its files or choose another --out",
+                "gradtape tour");
+        assertEquals("precious", Files.readString(precious));
+
+        Cli.Run forced = Cli.run("tour", "--out", dir.toString(), "--force");
+        assertEquals(0, forced.exitCode(), forced.err());
+        assertTrue(Files.readString(precious).startsWith("digraph"));
+    }
+
+    @Test
+    void missingCommand() {
+        Cli.Run run = Cli.run();
+        assertEquals(2, run.exitCode());
+        assertTrue(run.firstErrorLine().startsWith("gradtape: missing a command; choose one of: tour,"),
+                run.err());
+        assertTrue(run.err().contains("Usage: gradtape"), run.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"tour", "article", "pendulum"}) {
+            Cli.Run run = Cli.run(command, "--help");
+            assertEquals(0, run.exitCode(), command);
+            assertTrue(run.out().contains("Usage: gradtape " + command + " [-hqV]"), run.out());
+            assertTrue(run.out().contains("--out=DIR"), run.out());
+        }
+        Cli.Run top = Cli.run("--help");
+        assertEquals(0, top.exitCode());
+        assertTrue(top.out().contains("article"), top.out());
+    }
+}

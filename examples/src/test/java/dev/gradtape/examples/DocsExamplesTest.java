@@ -1,0 +1,146 @@
+package dev.gradtape.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import dev.gradtape.autodiff.Function;
+import dev.gradtape.autodiff.GradCheck;
+import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.nn.Adam;
+import dev.gradtape.nn.Dense;
+import dev.gradtape.nn.Losses;
+import dev.gradtape.nn.Parameter;
+import dev.gradtape.nn.Sequential;
+import dev.gradtape.nn.Tanh;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The code shown in docs/how-autodiff-works.md and docs/using-gradtape.md, compiled and run here
+ * so that the docs cannot drift from the API.
+ */
+class DocsExamplesTest {
+    /** softsign(x) = x / (1 + |x|); f'(x) = 1 / (1 + |x|)^2, also at 0, where |x| has its kink. */
+    static final class Softsign extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            return in[0].div(in[0].abs().add(1.0));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            Tensor denominator = input(0).abs().add(1.0);
+            return new Tensor[] {g.div(denominator.square())};
+        }
+    }
+
+    /** A deliberately wrong backward (forgets the square), which the checks must catch. */
+    static final class BrokenSoftsign extends Function {
+        @Override
+        protected Tensor forward(Tensor... in) {
+            return in[0].div(in[0].abs().add(1.0));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {g.div(input(0).abs().add(1.0))};
+        }
+    }
+
+    @Test
+    void tapeSnippet() {
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = tape.watch(Tensor.scalar(3.0));
+            Tensor y = x.mul(x).add(x);
+            Tensor dydx = tape.gradient(y, x);
+            assertEquals(7.0, dydx.item(), 0.0);
+        }
+    }
+
+    @Test
+    void secondDerivativeWithNestedTapes() {
+        Tensor x = Tensor.scalar(3.0);
+        try (GradientTape outer = new GradientTape()) {
+            outer.watch(x);
+            Tensor dydx;
+            try (GradientTape inner = new GradientTape()) {
+                inner.watch(x);
+                Tensor y = x.pow(3.0);
+                dydx = inner.gradient(y, x);
+            }
+            Tensor d2ydx2 = outer.gradient(dydx, x);
+            assertEquals(27.0, dydx.item(), 1e-12);
+            assertEquals(18.0, d2ydx2.item(), 1e-12);
+        }
+    }
+
+    @Test
+    void softsignPassesFirstAndSecondOrderChecks() {
+        Tensor x = Tensor.vector(-2.0, -0.5, 0.3, 4.0);
+        GradCheck.defaults().assertGradients(in -> new Softsign().apply(in.get(0)), x);
+        GradCheck.defaults().assertSecondOrder(in -> new Softsign().apply(in.get(0)), x);
+    }
+
+    @Test
+    void aWrongBackwardIsCaught() {
+        Tensor x = Tensor.vector(-2.0, -0.5, 0.3, 4.0);
+        GradCheck.Result r = GradCheck.defaults().check(in -> new BrokenSoftsign().apply(in.get(0)), x);
+        assertFalse(r.passed());
+        assertThrows(AssertionError.class,
+                () -> GradCheck.defaults().assertGradients(in -> new BrokenSoftsign().apply(in.get(0)), x));
+    }
+
+    // ---- docs/using-gradtape.md: property-testing your own gradients
+
+    @Test
+    void softsignGradientsOnGeneratedVectors() {
+        qt().withFixedSeed(20201L).withExamples(100)
+                .forAll(lists().of(doubles().between(-50.0, 50.0)).ofSizeBetween(1, 8))
+                .checkAssert(values -> {
+                    Tensor x = Tensor.vector(values.stream().mapToDouble(Double::doubleValue).toArray());
+                    GradCheck.defaults().assertGradients(in -> new Softsign().apply(in.get(0)), x);
+                });
+    }
+
+    @Test
+    void composedFunctionGradientsOnGeneratedScalars() {
+        // f(a, b) = tanh(a * b) + a / (1 + b^2): any composition of gradtape operations is checkable.
+        qt().withFixedSeed(20201L).withExamples(100)
+                .forAll(doubles().between(-3.0, 3.0), doubles().between(-3.0, 3.0))
+                .checkAssert((a, b) -> GradCheck.defaults().assertGradients(
+                        in -> in.get(0).mul(in.get(1)).tanh().add(in.get(0).div(in.get(1).square().add(1.0))),
+                        Tensor.scalar(a), Tensor.scalar(b)));
+    }
+
+    // ---- docs/using-gradtape.md: a training step with nn alone
+
+    @Test
+    void nnTrainingStepFromTheDocs() {
+        SplittableRandom rng = new SplittableRandom(7);
+        Tensor x = Tensor.matrix(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+        Tensor y = Tensor.matrix(new double[][] {{0}, {1}, {1}, {2}});
+        Sequential model = new Sequential(new Dense(2, 8, rng), new Tanh(), new Dense(8, 1, rng));
+        Adam adam = new Adam(0.01);
+        double first = Double.NaN;
+        double last = Double.NaN;
+        for (int step = 0; step < 200; step++) {
+            try (GradientTape tape = new GradientTape()) {
+                Tensor loss = Losses.meanSquaredError(model.forward(x), y);                      // record
+                List<Tensor> grads = tape.gradient(loss, Parameter.values(model.parameters()));  // gradients
+                adam.apply(model.parameters(), grads);                                           // apply
+                last = loss.item();
+                if (step == 0) {
+                    first = last;
+                }
+            }
+        }
+        assertTrue(last < first / 10, "loss " + first + " -> " + last);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.gradtape.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunFolderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesLandWholeAndLeaveNoTemporaryFiles() throws IOException {
+        RunFolder folder = RunFolder.open(tmp.resolve("a/b"), false);
+        folder.writeText("x.csv", "old");
+        folder.write("x.csv", new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(folder.resolve("x.csv")));
+        try (Stream<Path> files = Files.list(folder.path())) {
+            assertEquals(1, files.count());
+        }
+    }
+
+    @Test
+    void anEmptyExistingFolderIsFineAndAFullOneNeedsForce() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("d"));
+        RunFolder.open(dir, false).writeText("f", "1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunFolder.open(dir, false));
+        assertTrue(e.getMessage().contains("--force"), e.getMessage());
+        RunFolder.open(dir, true);
+    }
+
+    @Test
+    void freshNamesSkipExistingFolders() throws IOException {
+        Files.createDirectories(tmp.resolve("article-seed1"));
+        Files.createDirectories(tmp.resolve("article-seed1-2"));
+        assertEquals(tmp.resolve("article-seed1-3"), RunFolder.fresh(tmp, "article-seed1"));
+        assertEquals(tmp.resolve("other"), RunFolder.fresh(tmp, "other"));
+    }
+
+    @Test
+    void csvHasHeaderAndExactNumbers() {
+        CsvTable t = new CsvTable("episode", "value");
+        t.add(1, 0.1);
+        t.add(2, 1e-20);
+        assertEquals("episode,value\n1,0.1\n2,1.0E-20\n", t.toCsv());
+        assertEquals(2, t.rowCount());
+        assertArrayEquals(new double[] {0.1, 1e-20}, t.column("value"));
+        assertThrows(IllegalArgumentException.class, () -> t.add(1));
+    }
+}

@@ -1,0 +1,316 @@
+package dev.gradtape.rl;
+
+import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.nn.GradientClipping;
+import dev.gradtape.nn.Parameter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * REINFORCE (Williams, 1992), the Monte-Carlo policy gradient, for a {@link GaussianPolicy}.
+ * Each update collects a batch of episodes, weights each step's log-probability by its return
+ * (minus a baseline), and takes one optimiser step on the pseudo-loss
+ *
+ * <pre>
+ *     L(theta) = -mean_t( A_t log pi_theta(a_t | s_t) ) - c * mean entropy
+ * </pre>
+ *
+ * whose gradient is the REINFORCE estimate of -grad J. The heart of an update is the article's
+ * "three lines": record the loss on a tape, ask the tape for the gradients, apply them.
+ *
+ * <p>The article's run, with a baseline added:
+ *
+ * <pre>{@code
+ * GaussianPolicy policy = GaussianPolicy.article(seed);
+ * ReinforceSettings settings = ReinforceSettings.article()
+ *         .optBaseline(Baseline.exponentialMean(0.01)).optSeed(seed).build();
+ * Reinforce reinforce = new Reinforce(policy, TargetGame::new, settings);
+ * reinforce.train(10_001, m -> System.out.println(m.mu() + " " + m.sigma()));
+ * }</pre>
+ *
+ * <p>Reproducibility: environment starts, action noise and value minibatches come from
+ * generators split from {@link ReinforceSettings#seed()}, the policy's weights from its own seed,
+ * and all arithmetic runs in a fixed order; the same seeds and settings give bit-identical
+ * parameters.
+ *
+ * <p>Not thread-safe: one run, one thread.
+ */
+public final class Reinforce {
+    private final GaussianPolicy policy;
+    private final ReinforceSettings settings;
+    private final Supplier<? extends Environment> environments;
+    private final Environment[] envs;
+    private final SplittableRandom envSeeds;
+    private final SplittableRandom noise;
+    private final SplittableRandom minibatches;
+    private final List<Parameter> params;
+    private final ValueFit valueFit;
+    private double runningMean;
+    private long runningCount;
+    private long updates;
+    private long episodes;
+
+    /**
+     * A training run.
+     *
+     * @param environments makes the environments, one per episode of a batch (they run side by
+     *     side); each must fit the policy's observation and action sizes
+     * @throws IllegalArgumentException if an environment does not fit the policy
+     */
+    public Reinforce(GaussianPolicy policy, Supplier<? extends Environment> environments,
+            ReinforceSettings settings) {
+        this.policy = Objects.requireNonNull(policy, "Reinforce: policy is null");
+        this.settings = Objects.requireNonNull(settings, "Reinforce: settings is null");
+        this.environments = Objects.requireNonNull(environments, "Reinforce: environments is null");
+        this.envs = makeEnvironments(policy, environments, settings.episodesPerUpdate());
+        SplittableRandom root = new SplittableRandom(settings.seed());
+        this.envSeeds = root.split();
+        this.noise = root.split();
+        this.minibatches = root.split();
+        this.params = policy.trainableParameters();
+        this.valueFit = settings.baseline() instanceof Baseline.ValueNetwork v
+                ? new ValueFit(v, policy.observationScale(), envs[0].maxEpisodeSteps()) : null;
+    }
+
+    private static Environment[] makeEnvironments(GaussianPolicy policy,
+            Supplier<? extends Environment> factory, int n) {
+        Environment[] out = new Environment[n];
+        for (int i = 0; i < n; i++) {
+            Environment e = Objects.requireNonNull(factory.get(), "Reinforce: the environment supplier returned null");
+            if (e.observationSize() != policy.observationSize() || e.actionSize() != policy.actionSize()) {
+                throw new IllegalArgumentException("Reinforce: environment " + e + " has observations of "
+                        + e.observationSize() + " and actions of " + e.actionSize()
+                        + " element(s), but the policy takes " + policy.observationSize()
+                        + " and produces " + policy.actionSize() + "; they must match");
+            }
+            out[i] = e;
+        }
+        return out;
+    }
+
+    /**
+     * Trains until at least {@code totalEpisodes} episodes have been used (counting earlier
+     * calls), reporting every update to {@code listener} (may be null).
+     *
+     * @throws TrainingDivergedException if a loss, gradient, action or parameter stops being finite
+     */
+    public void train(long totalEpisodes, UpdateListener listener) {
+        while (episodes < totalEpisodes) {
+            UpdateMetrics m = update();
+            if (listener != null) {
+                listener.onUpdate(m);
+            }
+        }
+    }
+
+    /**
+     * One update: collect {@code episodesPerUpdate} episodes, compute the weights, take one
+     * optimiser step on the policy, then fit the value baseline if there is one.
+     */
+    public UpdateMetrics update() {
+        long update = updates + 1;
+        EpisodeBatch batch = EpisodeBatch.collect(policy, envs, envSeeds, noise, update);
+        double[] returns = batch.returns(settings.discount(), settings.rewardToGo());
+        double[] valueInputs = valueFit == null ? null : valueFit.inputs(batch);
+        double[] weights = advantages(batch, returns, valueInputs);
+        Tensor observations = batch.observationTensor();
+        Tensor actions = batch.actionTensor();
+        double learningRate = settings.optimizer().learningRate();
+
+        // The three lines: record the loss on a tape, ask for the gradients, apply them.
+        Tensor loss;
+        List<Tensor> grads;
+        GaussianPolicy.Distribution d;
+        try (GradientTape tape = new GradientTape()) {
+            d = policy.distribution(observations);
+            loss = loss(d, actions, Tensor.of(weights, batch.rows));
+            grads = tape.gradient(loss, Parameter.values(params));
+        }
+        double gradientNorm = GradientClipping.globalNorm(grads);
+        checkFinite(update, loss.item(), gradientNorm);
+        if (settings.maxGradientNorm() < Double.POSITIVE_INFINITY) {
+            grads = GradientClipping.clipByGlobalNorm(grads, settings.maxGradientNorm());
+        }
+        settings.optimizer().apply(params, grads);
+        checkParameters(update);
+
+        double valueLoss = Double.NaN;
+        if (valueFit != null) {
+            valueLoss = valueFit.fit(valueInputs, returns, valueFit.width(batch.observationSize), minibatches);
+        }
+        updates = update;
+        episodes += batch.episodes;
+        return new UpdateMetrics(update, episodes, columnMean(d.mean(), batch.rows),
+                columnMean(d.std(), batch.rows), columnMean(actions, batch.rows), mean(batch.rewards),
+                batch.meanEpisodeReturn(), loss.item(), gradientNorm, learningRate, valueLoss);
+    }
+
+    /** -mean(A log pi(a | s)) - c * mean over the batch of the entropy summed over action elements. */
+    private Tensor loss(GaussianPolicy.Distribution d, Tensor actions, Tensor weights) {
+        Tensor loss = GaussianLoss.weighted(actions, d.mean(), d.std(), weights, settings.logDensity());
+        if (settings.entropyCoefficient() > 0) {
+            // mean over all elements times actionSize = mean over rows of the per-row sum,
+            // also when sigma is one (actionSize) vector broadcast over the batch
+            Tensor entropy = GaussianLoss.entropy(d.std()).mean().mul(policy.actionSize());
+            loss = loss.sub(entropy.mul(settings.entropyCoefficient()));
+        }
+        return loss;
+    }
+
+    /** Returns minus the baseline, normalised per batch if asked for; the baseline then learns. */
+    private double[] advantages(EpisodeBatch batch, double[] returns, double[] valueInputs) {
+        double[] a = returns.clone();
+        Baseline b = settings.baseline();
+        if (b instanceof Baseline.RunningMean rm) {
+            for (int i = 0; i < a.length; i++) a[i] -= runningMean;
+            if (rm.rate() == 0) {
+                for (double g : returns) {
+                    runningCount++;
+                    runningMean += (g - runningMean) / runningCount;
+                }
+            } else {
+                runningMean += rm.rate() * (mean(returns) - runningMean);
+            }
+        } else if (valueFit != null) {
+            double[] v = valueFit.predict(valueInputs, batch.rows, valueFit.width(batch.observationSize));
+            for (int i = 0; i < a.length; i++) a[i] -= v[i];
+        }
+        if (settings.normalizeAdvantages() && a.length > 1) {
+            double m = mean(a);
+            double ss = 0;
+            for (double x : a) ss += (x - m) * (x - m);
+            double std = Math.sqrt(ss / (a.length - 1));
+            for (int i = 0; i < a.length; i++) a[i] = (a[i] - m) / (std + 1e-8);
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /**
+     * The mean undiscounted return of the mean action mu(s) over one episode per seed, the
+     * episodes run side by side in environments from this run's supplier.
+     */
+    public double evaluate(long... seeds) {
+        return evaluate(policy, environments, seeds);
+    }
+
+    /**
+     * The mean undiscounted return of {@code policy}'s mean action over one episode per seed.
+     *
+     * @throws IllegalArgumentException if no seeds are given
+     */
+    public static double evaluate(GaussianPolicy policy, Supplier<? extends Environment> environments,
+            long... seeds) {
+        if (seeds.length == 0) {
+            throw new IllegalArgumentException("Reinforce.evaluate: no seeds; give one seed per episode");
+        }
+        Environment[] envs = makeEnvironments(policy, environments, seeds.length);
+        int os = policy.observationSize();
+        int as = policy.actionSize();
+        double[][] current = new double[envs.length][];
+        boolean[] running = new boolean[envs.length];
+        int[] steps = new int[envs.length];
+        double total = 0;
+        int active = envs.length;
+        for (int e = 0; e < envs.length; e++) {
+            current[e] = envs[e].reset(seeds[e]);
+            running[e] = true;
+        }
+        int[] index = new int[envs.length];
+        while (active > 0) {
+            double[] x = new double[active * os];
+            for (int e = 0, j = 0; e < envs.length; e++) {
+                if (running[e]) {
+                    System.arraycopy(current[e], 0, x, j * os, os);
+                    index[j++] = e;
+                }
+            }
+            double[] mu = policy.forward(Tensor.of(x, active, os)).toArray();
+            for (int j = 0; j < active; j++) {
+                int e = index[j];
+                StepResult r = envs[e].step(Arrays.copyOfRange(mu, j * as, (j + 1) * as));
+                total += r.reward();
+                current[e] = r.observation();
+                steps[e]++;
+                if (r.done() || steps[e] >= envs[e].maxEpisodeSteps()) {
+                    running[e] = false;
+                }
+            }
+            active = 0;
+            for (boolean b : running) {
+                if (b) active++;
+            }
+        }
+        return total / envs.length;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The policy being trained. */
+    public GaussianPolicy policy() {
+        return policy;
+    }
+
+    /** The settings. */
+    public ReinforceSettings settings() {
+        return settings;
+    }
+
+    /** The number of updates so far. */
+    public long updates() {
+        return updates;
+    }
+
+    /** The number of episodes trained on so far. */
+    public long episodes() {
+        return episodes;
+    }
+
+    // ---------------------------------------------------------------- checks and small sums
+
+    private static void checkFinite(long update, double loss, double gradientNorm) {
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException(update, "the loss is " + loss
+                    + "; with LogDensity.EXACT a non-finite loss means sigma reached 0 or a parameter"
+                    + " is not finite (try a sigma floor, a lower learning rate or gradient clipping)");
+        }
+        if (!Double.isFinite(gradientNorm)) {
+            throw new TrainingDivergedException(update, "the policy gradient's norm is " + gradientNorm
+                    + " (loss " + loss + "); nothing was applied");
+        }
+    }
+
+    private void checkParameters(long update) {
+        for (Parameter p : params) {
+            for (double v : p.value().toArray()) {
+                if (!Double.isFinite(v)) {
+                    throw new TrainingDivergedException(update, "parameter '" + p.name()
+                            + "' holds " + v + " after the optimiser step");
+                }
+            }
+        }
+    }
+
+    private static double mean(double[] a) {
+        double s = 0;
+        for (double x : a) s += x;
+        return s / a.length;
+    }
+
+    /** The mean of column 0 of a (rows, d) tensor, or element 0 of a broadcast (d) tensor. */
+    private static double columnMean(Tensor t, int rows) {
+        double[] v = t.toArray();
+        if (t.rank() == 1) {
+            return v[0];
+        }
+        int width = v.length / rows;
+        double s = 0;
+        for (int r = 0; r < rows; r++) s += v[r * width];
+        return s / rows;
+    }
+}

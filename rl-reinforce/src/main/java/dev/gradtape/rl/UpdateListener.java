@@ -1,0 +1,8 @@
+package dev.gradtape.rl;
+
+/** Receives the metrics of every {@link Reinforce} update, for logging, CSV files and plots. */
+@FunctionalInterface
+public interface UpdateListener {
+    /** Called after each update, in order. */
+    void onUpdate(UpdateMetrics metrics);
+}
