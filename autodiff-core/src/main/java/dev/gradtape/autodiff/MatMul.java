@@ -46,7 +46,8 @@ final class MatMul extends Function {
 
     /** The operation as error messages name it: Tensor.matmul's name, plus the transposes. */
     private String label() {
-        return "matmul" + (transposeA ? " (left operand transposed)" : "") + (transposeB ? " (right operand transposed)" : "");
+        return "matmul" + (transposeA ? " (left operand transposed)" : "")
+                + (transposeB ? " (right operand transposed)" : "");
     }
 
     @Override
