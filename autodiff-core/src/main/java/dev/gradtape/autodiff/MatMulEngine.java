@@ -6,20 +6,26 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a (batched) matrix product on the chosen loops ({@link MatMulLoops}) and threads.
  *
- * <p>Work is a fixed partition: the output rows of every matrix of the batch are cut into
- * contiguous chunks (starting at multiples of 8), and thread s of T takes the s-th of T equal runs
- * of chunks. Because the loops compute every element in an order that ignores the partition, the
- * result is the same for any thread count. Products below {@link #PARALLEL_MIN_MACS}
+ * <p>The output rows of every matrix of the batch are cut into chunks of {@link #CHUNK_ROWS}
+ * rows, and the calling thread and up to T - 1 pool threads take chunks one at a time until none
+ * are left. Which thread computes which chunk varies from run to run, but the result does not:
+ * the loops compute every element in an order fixed by the shapes alone (see
+ * {@link MatMulKernel}), so the bits are the same for any thread count and any schedule. Sharing
+ * chunks as threads come free, rather than a fixed half each, keeps two threads useful when
+ * another process holds one of the cores. Products below {@link #PARALLEL_MIN_MACS}
  * multiply-adds stay on the calling thread: handing work to another thread costs tens of
  * microseconds, more than a small product takes (the article's 1x5 and 5x5 take nanoseconds).
  */
 final class MatMulEngine {
     /** Multiply-adds below which a product runs on the calling thread alone (a 64^3 product). */
     static final long PARALLEL_MIN_MACS = 1L << 18;
+    /** Rows per chunk: a multiple of the vector kernel's 8-row tile; 256 rows make 8 chunks. */
+    static final int CHUNK_ROWS = 32;
     private static final MatMulLoops PLAIN = MatMulKernel::multiply;
     private static final MatMulLoops VECTOR = loadVectorLoops();
 
@@ -79,18 +85,26 @@ final class MatMulEngine {
             }
             return;
         }
-        // Chunks of rows: one per matrix when there are enough matrices, else split the rows.
-        int perBatch = batches >= t ? 1 : Math.min((t + batches - 1) / batches, (n + 7) / 8);
+        // Chunks of CHUNK_ROWS rows of every matrix, handed out one at a time to whichever thread
+        // is free: a thread slowed by another process on its core simply takes fewer chunks.
+        int perBatch = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
         int items = batches * perBatch;
         int workers = Math.min(t, items);
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            for (int q = next.getAndIncrement(); q < items; q = next.getAndIncrement()) {
+                int mat = q / perBatch;
+                int i0 = (q % perBatch) * CHUNK_ROWS;
+                loops.multiply(a, offA[mat], ta, b, offB[mat], tb, c, mat * n * m, n, k, m, i0,
+                        Math.min(n, i0 + CHUNK_ROWS));
+            }
+        };
         List<Future<?>> pending = new ArrayList<>(workers - 1);
         ExecutorService exec = pool(workers - 1);
         for (int s = 1; s < workers; s++) {
-            int from = (int) ((long) s * items / workers);
-            int to = (int) ((long) (s + 1) * items / workers);
-            pending.add(exec.submit(() -> run(loops, a, offA, ta, b, offB, tb, c, n, k, m, perBatch, from, to)));
+            pending.add(exec.submit(work));
         }
-        run(loops, a, offA, ta, b, offB, tb, c, n, k, m, perBatch, 0, items / workers);
+        work.run();
         for (Future<?> f : pending) {
             try {
                 f.get();
@@ -101,25 +115,6 @@ final class MatMulEngine {
                 throw new IllegalStateException("matmul: a worker thread failed", e.getCause());
             }
         }
-    }
-
-    /** Runs chunks [from, to): chunk q is rows part (q mod perBatch) of matrix q / perBatch. */
-    private static void run(MatMulLoops loops, double[] a, int[] offA, boolean ta, double[] b, int[] offB,
-            boolean tb, double[] c, int n, int k, int m, int perBatch, int from, int to) {
-        for (int q = from; q < to; q++) {
-            int t = q / perBatch;
-            int part = q % perBatch;
-            int i0 = rowStart(part, perBatch, n);
-            int i1 = rowStart(part + 1, perBatch, n);
-            if (i0 < i1) {
-                loops.multiply(a, offA[t], ta, b, offB[t], tb, c, t * n * m, n, k, m, i0, i1);
-            }
-        }
-    }
-
-    /** The first row of part p of n rows cut into parts parts, rounded down to a multiple of 8 (the tile height). */
-    private static int rowStart(int p, int parts, int n) {
-        return p == parts ? n : (int) ((long) p * n / parts) & ~7;
     }
 
     private static synchronized ExecutorService pool(int size) {
