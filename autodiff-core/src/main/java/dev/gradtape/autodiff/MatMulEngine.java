@@ -62,7 +62,9 @@ final class MatMulEngine {
 
     /** C = op(A) op(B) for single matrices, all starting at offset 0. */
     static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
-        if (threads == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
+        if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
+            MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
+        } else if (threads == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
             (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, b, 0, tb, c, 0, n, k, m, 0, n);
         } else {
             multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
@@ -75,8 +77,14 @@ final class MatMulEngine {
      */
     static void multiply(double[] a, int[] offA, boolean ta, double[] b, int[] offB, boolean tb,
             double[] c, int n, int k, int m) {
-        MatMulLoops loops = vectorActive() ? VECTOR : PLAIN;
         int batches = offA.length;
+        if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
+            for (int q = 0; q < batches; q++) {
+                MatMulKernel.multiplySmall(a, offA[q], ta, b, offB[q], tb, c, q * n * m, n, k, m);
+            }
+            return;
+        }
+        MatMulLoops loops = vectorActive() ? VECTOR : PLAIN;
         int t = threads;
         long macs = (long) batches * n * k * m;
         if (t == 1 || macs < PARALLEL_MIN_MACS || (long) batches * n < 8) {

@@ -10,7 +10,10 @@ package dev.gradtape.autodiff;
  * group {@code g} of consecutive k indices, {@code ((a_0 b_0 + a_1 b_1) + a_2 b_2) + a_3 b_3},
  * and the last group holds the k mod 4 leftovers one product at a time. That order depends only on
  * k, never on the row range, the blocking or the thread count, so a product is bit-for-bit the
- * same however its rows are shared among threads.
+ * same however its rows are shared among threads. Products of at most {@link #SMALL_MACS}
+ * multiply-adds (the article's 1x5 @ 5x5 has 25) take {@link #multiplySmall} instead, on either
+ * path: a plain sum in k order, without blocking, threads or dispatch, whose bookkeeping would
+ * cost more than the arithmetic.
  *
  * <p><b>Why this shape.</b> The inner loop runs along a row of C and a row of B (unit stride), so
  * HotSpot's C2 compiles it to SIMD instructions; four rows of C against four rows of B give 32
@@ -24,7 +27,30 @@ final class MatMulKernel {
     /** Columns of B and C per block. */
     static final int NC = 256;
 
+    /** Multiply-adds up to which a product is computed by {@link #multiplySmall}. */
+    static final long SMALL_MACS = 1024;
+
     private MatMulKernel() {
+    }
+
+    /** C (n x m, at offC) = op(A) op(B), each element summed in k order: the path for tiny products. */
+    static void multiplySmall(double[] a, int offA, boolean ta, double[] b, int offB, boolean tb,
+            double[] c, int offC, int n, int k, int m) {
+        int rsA = ta ? 1 : k;
+        int csA = ta ? n : 1;
+        int rsB = tb ? 1 : m;
+        int csB = tb ? k : 1;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double s = 0.0;
+                int ap = offA + i * rsA;
+                int bp = offB + j * csB;
+                for (int p = 0; p < k; p++, ap += csA, bp += rsB) {
+                    s += a[ap] * b[bp];
+                }
+                c[offC + i * m + j] = s;
+            }
+        }
     }
 
     /**

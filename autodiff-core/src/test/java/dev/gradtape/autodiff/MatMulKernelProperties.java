@@ -109,6 +109,13 @@ class MatMulKernelProperties {
         double[] expected = MatMulReference.naive(a, ta, b, tb, n, k, m);
         double[] got = MatMulReference.engine(a, ta, b, tb, n, k, m);
         MatMulReference.assertClose(expected, got, a, ta, b, tb, n, k, m,
-                "plain kernel, threads=" + ComputeConfig.threads());
+                "engine on the plain path, threads=" + ComputeConfig.threads());
+        // The blocked loops themselves, also below the size where the engine takes multiplySmall.
+        double[] blocked = new double[n * m];
+        MatMulKernel.multiply(a, 0, ta, b, 0, tb, blocked, 0, n, k, m, 0, n);
+        MatMulReference.assertClose(expected, blocked, a, ta, b, tb, n, k, m, "blocked plain loops");
+        double[] small = new double[n * m];
+        MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, small, 0, n, k, m);
+        MatMulReference.assertClose(expected, small, a, ta, b, tb, n, k, m, "multiplySmall");
     }
 }

@@ -57,6 +57,10 @@ class MatMulVectorKernelProperties {
                     double[] plain = MatMulReference.engine(a, ta, b, tb, n, k, m);
                     ComputeConfig.setVectorEnabled(true);
                     MatMulReference.assertClose(naive, vector, a, ta, b, tb, n, k, m, "vector kernel");
+                    // The vector loops themselves, also below the engine's multiplySmall threshold.
+                    double[] direct = new double[n * m];
+                    new MatMulVectorKernel().multiply(a, 0, ta, b, 0, tb, direct, 0, n, k, m, 0, n);
+                    MatMulReference.assertClose(naive, direct, a, ta, b, tb, n, k, m, "vector loops");
                     MatMulReference.assertClose(plain, vector, a, ta, b, tb, n, k, m, "vector vs plain");
                 });
     }
