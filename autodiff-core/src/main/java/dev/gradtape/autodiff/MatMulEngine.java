@@ -22,8 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * microseconds, more than a small product takes (the article's 1x5 and 5x5 take nanoseconds).
  */
 final class MatMulEngine {
-    /** Multiply-adds below which a product runs on the calling thread alone (a 64^3 product). */
-    static final long PARALLEL_MIN_MACS = 1L << 18;
+    /**
+     * Multiply-adds below which a product runs on the calling thread alone: 2^21, about 50
+     * microseconds of work. Waking a pool thread costs tens of microseconds on a virtual machine;
+     * measured on the 2-vCPU machine, 256x256x8 (2^19) took 42 us alone and 58 us with two threads,
+     * 256x64x256 (2^22) 218 and 206 us, 256^3 (2^24) 706 and 475 us.
+     */
+    static final long PARALLEL_MIN_MACS = 1L << 21;
     /** Rows per chunk: a multiple of the vector kernel's 8-row tile; 256 rows make 8 chunks. */
     static final int CHUNK_ROWS = 32;
     private static final MatMulLoops PLAIN = MatMulKernel::multiply;
@@ -65,7 +70,8 @@ final class MatMulEngine {
         if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
             MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
         } else if (threads == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
-            (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, b, 0, tb, c, 0, n, k, m, 0, n);
+            double[] bb = tb ? transposedCopy(b, k, m) : b;
+            (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, bb, 0, false, c, 0, n, k, m, 0, n);
         } else {
             multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
         }
@@ -85,11 +91,13 @@ final class MatMulEngine {
             return;
         }
         MatMulLoops loops = vectorActive() ? VECTOR : PLAIN;
+        // B^T once per product, not once per chunk: every matrix of b, at its own offset.
+        double[] bb = tb ? transposedCopy(b, k, m) : b;
         int t = threads;
         long macs = (long) batches * n * k * m;
         if (t == 1 || macs < PARALLEL_MIN_MACS || (long) batches * n < 8) {
             for (int q = 0; q < batches; q++) {
-                loops.multiply(a, offA[q], ta, b, offB[q], tb, c, q * n * m, n, k, m, 0, n);
+                loops.multiply(a, offA[q], ta, bb, offB[q], false, c, q * n * m, n, k, m, 0, n);
             }
             return;
         }
@@ -103,7 +111,7 @@ final class MatMulEngine {
             for (int q = next.getAndIncrement(); q < items; q = next.getAndIncrement()) {
                 int mat = q / perBatch;
                 int i0 = (q % perBatch) * CHUNK_ROWS;
-                loops.multiply(a, offA[mat], ta, b, offB[mat], tb, c, mat * n * m, n, k, m, i0,
+                loops.multiply(a, offA[mat], ta, bb, offB[mat], false, c, mat * n * m, n, k, m, i0,
                         Math.min(n, i0 + CHUNK_ROWS));
             }
         };
@@ -123,6 +131,31 @@ final class MatMulEngine {
                 throw new IllegalStateException("matmul: a worker thread failed", e.getCause());
             }
         }
+    }
+
+    /**
+     * Every m x k matrix stored in {@code b} (back to back) transposed to k x m at the same
+     * offset, so the loops read B^T row by row. Done here once per product rather than by each
+     * chunk: with 32-row chunks the loops would otherwise transpose B eight times for 256 rows.
+     * Tiles of 32 x 32 keep both the reads and the writes within a few cache lines.
+     */
+    static double[] transposedCopy(double[] b, int k, int m) {
+        double[] t = new double[b.length];
+        int size = k * m;
+        for (int off = 0; off + size <= b.length && size > 0; off += size) {
+            for (int j0 = 0; j0 < m; j0 += 32) {
+                int j1 = Math.min(m, j0 + 32);
+                for (int p0 = 0; p0 < k; p0 += 32) {
+                    int p1 = Math.min(k, p0 + 32);
+                    for (int j = j0; j < j1; j++) {
+                        for (int p = p0; p < p1; p++) {
+                            t[off + p * m + j] = b[off + j * k + p];
+                        }
+                    }
+                }
+            }
+        }
+        return t;
     }
 
     private static synchronized ExecutorService pool(int size) {
