@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * <p>Runs without the command line too: {@code java -cp gradtape.jar
  * dev.gradtape.examples.bench.BenchCommand --workload B --threads 2}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
         description = "Runs a benchmark workload and prints RESULT lines in the peers' format:"
                 + " A = the article's REINFORCE step (updates/s), B = MLP 64-256-256-8 batch 256"
                 + " (steps/s, GFLOP/s), C = backward cost per node and heap over a long run,"
@@ -36,6 +36,9 @@ public final class BenchCommand implements Callable<Integer> {
         /** The bare matrix product. */
         MM
     }
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
 
     @Option(names = "--workload", required = true, description = "A, B, C or MM")
     Workload workload;
