@@ -108,7 +108,11 @@ public final class GradientTape implements AutoCloseable {
      * @return {@code t}
      */
     public static Tensor watchAccessed(Tensor t) {
-        List<GradientTape> open = TapeState.get().open;
+        TapeState state = TapeState.get();
+        if (state.pauseDepth > 0) {
+            return t;
+        }
+        List<GradientTape> open = state.open;
         for (int i = 0, n = open.size(); i < n; i++) {
             GradientTape tape = open.get(i);
             if (tape.watchAccessedVariables && tape.isRecording()) {
@@ -116,6 +120,39 @@ public final class GradientTape implements AutoCloseable {
             }
         }
         return t;
+    }
+
+    /**
+     * Runs code without recording, for sampling and evaluation (PyTorch's {@code no_grad},
+     * TensorFlow's {@code stop_recording}): until the returned scope is closed, no open tape of
+     * this thread records anything, and variables read are not watched.
+     *
+     * <pre>{@code
+     * try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+     *     Tensor action = policy.meanAction(observation);
+     * }
+     * }</pre>
+     */
+    public static NoRecording noRecording() {
+        TapeState.get().pauseDepth++;
+        return new NoRecording();
+    }
+
+    /** The scope returned by {@link #noRecording()}; closing it resumes recording. */
+    public static final class NoRecording implements AutoCloseable {
+        private boolean closed;
+
+        private NoRecording() {
+        }
+
+        /** Resumes recording (once; later calls do nothing). */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                TapeState.get().pauseDepth--;
+            }
+        }
     }
 
     /** Whether this tape tracks {@code t}: watched, or computed by an operation it recorded. */

@@ -2,7 +2,6 @@ package dev.gradtape.autodiff;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -414,43 +413,16 @@ public final class Tensor {
         return new Tensor(s, r);
     }
 
-    // ---------------------------------------------------------------- reductions
+    // ---------------------------------------------------------------- reductions and shape
 
     /** The sum of all elements, as a scalar. */
     public Tensor sum() {
-        boolean[] all = new boolean[rank()];
-        Arrays.fill(all, true);
-        return reduceSum(all, false);
+        return TensorShapes.sum(this);
     }
 
     /** The sum along {@code axis} (negative counts from the end), keeping it as size 1 or not. */
     public Tensor sum(int axis, boolean keepDims) {
-        boolean[] r = new boolean[rank()];
-        r[shape.axis("sum", axis)] = true;
-        return reduceSum(r, keepDims);
-    }
-
-    private Tensor reduceSum(boolean[] reduce, boolean keepDims) {
-        int[] d = shape.dims();
-        int kept = 0;
-        for (int i = 0; i < d.length; i++) {
-            if (reduce[i]) {
-                d[i] = 1;
-            } else {
-                kept++;
-            }
-        }
-        Shape keptShape = Shape.of(d);
-        Shape out = keepDims ? keptShape : squeezeOut(d, reduce, kept);
-        return new ShapeOps.Sum(reduce, keptShape, out).apply(this);
-    }
-
-    private static Shape squeezeOut(int[] keptDims, boolean[] reduce, int kept) {
-        int[] o = new int[kept];
-        for (int i = 0, j = 0; i < keptDims.length; i++) {
-            if (!reduce[i]) o[j++] = keptDims[i];
-        }
-        return Shape.of(o);
+        return TensorShapes.sum(this, axis, keepDims);
     }
 
     /**
@@ -458,57 +430,32 @@ public final class Tensor {
      * broadcasting, used by every backward rule of a broadcasting op.
      */
     public Tensor sumTo(Shape target) {
-        if (shape.equals(target)) {
-            return this;
-        }
-        if (!target.broadcastsTo(shape)) {
-            throw new IllegalArgumentException("sumTo: shape " + target + " does not broadcast to "
-                    + shape + ", so " + shape + " cannot be summed down to it");
-        }
-        int off = rank() - target.rank();
-        boolean[] reduce = new boolean[rank()];
-        for (int i = 0; i < rank(); i++) {
-            reduce[i] = i < off || target.dimsUnsafe()[i - off] == 1 && shape.dimsUnsafe()[i] != 1;
-        }
-        int[] kept = shape.dims();
-        for (int i = 0; i < kept.length; i++) {
-            if (reduce[i]) kept[i] = 1;
-        }
-        // one primitive: the kept-dims sum already has the target's elements in order
-        return new ShapeOps.Sum(reduce, Shape.ofTrusted(kept), target).apply(this);
+        return TensorShapes.sumTo(this, target);
     }
 
     /** The mean of all elements, as a scalar. */
     public Tensor mean() {
-        return sum().div(data.length);
+        return TensorShapes.mean(this);
     }
 
     /** The mean along {@code axis}. */
     public Tensor mean(int axis, boolean keepDims) {
-        int ax = shape.axis("mean", axis);
-        return sum(ax, keepDims).div(shape.dimsUnsafe()[ax]);
+        return TensorShapes.mean(this, axis, keepDims);
     }
 
     /** The largest element, as a scalar; the gradient goes to its first occurrence. */
     public Tensor max() {
-        return reshape(data.length).max(0, false);
+        return TensorShapes.max(this);
     }
 
     /** The maximum along {@code axis}; the gradient goes to the first maximum of each slice. */
     public Tensor max(int axis, boolean keepDims) {
-        int ax = shape.axis("max", axis);
-        int[] d = shape.dims();
-        d[ax] = 1;
-        Shape kept = Shape.of(d);
-        boolean[] reduce = new boolean[rank()];
-        reduce[ax] = true;
-        Shape out = keepDims ? kept : squeezeOut(d, reduce, rank() - 1);
-        return new ShapeOps.Max(ax, kept, out).apply(this);
+        return TensorShapes.max(this, axis, keepDims);
     }
 
     /** log(sum(exp(x))) over all elements, computed stably by shifting by the maximum. */
     public Tensor logSumExp() {
-        return reshape(data.length).logSumExp(0, false);
+        return TensorShapes.logSumExp(this);
     }
 
     /**
@@ -516,174 +463,58 @@ public final class Tensor {
      * m the (constant) maximum, which cancels in the gradient, softmax(x).
      */
     public Tensor logSumExp(int axis, boolean keepDims) {
-        shape.axis("logSumExp", axis);
-        Tensor m = max(axis, true).detach();
-        Tensor r = sub(m).exp().sum(axis, true).log().add(m);
-        return keepDims ? r : r.sum(axis, false); // summing a size-1 axis drops it
+        return TensorShapes.logSumExp(this, axis, keepDims);
     }
-
-    // ---------------------------------------------------------------- shape
 
     /** The same elements under a new shape of equal size; one dimension may be -1 (inferred). */
     public Tensor reshape(int... dims) {
-        int[] d = dims.clone();
-        int infer = -1;
-        long known = 1;
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] < -1 || d[i] == -1 && infer >= 0) {
-                throw new IllegalArgumentException("reshape: " + Arrays.toString(dims) + " is not a"
-                        + " shape; dimensions must be >= 0, and at most one may be -1 (inferred)");
-            }
-            if (d[i] == -1) {
-                infer = i;
-            } else {
-                known *= d[i];
-            }
-        }
-        if (infer >= 0) {
-            if (known == 0 || data.length % known != 0) {
-                throw new IllegalArgumentException("reshape: cannot reshape " + shape + " ("
-                        + data.length + " elements) to " + Arrays.toString(dims) + ": the -1 cannot"
-                        + " be inferred, as " + data.length + " is not a multiple of " + known
-                        + ", the product of the other dimensions");
-            }
-            d[infer] = (int) (data.length / known);
-        }
-        Shape s = Shape.of(d);
-        if (s.size() != data.length) {
-            throw new IllegalArgumentException("reshape: cannot reshape " + shape + " ("
-                    + data.length + " elements) to " + Arrays.toString(dims) + " (" + s.size()
-                    + " elements); the sizes must be equal");
-        }
-        if (s.equals(shape)) {
-            return this;
-        }
-        return new ShapeOps.Reshape(s).apply(this);
+        return TensorShapes.reshape(this, dims);
     }
 
     /** Copies the elements out to {@code dims}, NumPy's broadcast_to. */
     public Tensor broadcastTo(int... dims) {
-        return broadcastTo(Shape.of(dims));
+        return TensorShapes.broadcastTo(this, dims);
     }
 
     /** Copies the elements out to {@code target}, NumPy's broadcast_to. */
     public Tensor broadcastTo(Shape target) {
-        if (target.equals(shape)) {
-            return this;
-        }
-        if (!shape.broadcastsTo(target)) {
-            throw new IllegalArgumentException("broadcastTo: shape " + shape + " cannot be broadcast to "
-                    + target + "; aligned from the right, each dimension must be 1 or equal");
-        }
-        return new ShapeOps.BroadcastTo(target).apply(this);
+        return TensorShapes.broadcastTo(this, target);
     }
 
     /** Reorders the axes: axis i of the result is axis {@code perm[i]} of this. */
     public Tensor permute(int... perm) {
-        if (perm.length != rank()) {
-            throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " names "
-                    + perm.length + " axes but shape " + shape + " has " + rank());
-        }
-        boolean[] seen = new boolean[perm.length];
-        int[] p = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            p[i] = shape.axis("permute", perm[i]);
-            if (seen[p[i]]) {
-                throw new IllegalArgumentException("permute: " + Arrays.toString(perm)
-                        + " is not a permutation of the axes of " + shape);
-            }
-            seen[p[i]] = true;
-        }
-        boolean identity = true;
-        for (int i = 0; i < p.length; i++) identity &= p[i] == i;
-        return identity ? this : new ShapeOps.Permute(p).apply(this);
+        return TensorShapes.permute(this, perm);
     }
 
     /** Swaps the last two axes (a matrix transpose, batched). */
     public Tensor transpose() {
-        if (rank() < 2) {
-            throw new IllegalArgumentException("transpose: shape " + shape + " has fewer than 2 axes");
-        }
-        int[] p = new int[rank()];
-        for (int i = 0; i < p.length; i++) p[i] = i;
-        p[p.length - 2] = p.length - 1;
-        p[p.length - 1] = p.length - 2;
-        return permute(p);
+        return TensorShapes.transpose(this);
     }
 
     /** Elements {@code [start, end)} along {@code axis}. */
     public Tensor slice(int axis, int start, int end) {
-        int ax = shape.axis("slice", axis);
-        int len = shape.dimsUnsafe()[ax];
-        if (start < 0 || end > len || start > end) {
-            throw new IllegalArgumentException("slice: [" + start + ", " + end + ") along axis " + axis
-                    + " of shape " + shape + "; need 0 <= start <= end <= " + len);
-        }
-        if (start == 0 && end == len) {
-            return this;
-        }
-        return new ShapeOps.Slice(ax, start, end).apply(this);
+        return TensorShapes.slice(this, axis, start, end);
     }
 
     /** Splits along {@code axis} into consecutive pieces of the given sizes (which must add up). */
     public List<Tensor> split(int axis, int... sizes) {
-        int ax = shape.axis("split", axis);
-        int total = 0;
-        for (int s : sizes) total += s;
-        if (total != shape.dimsUnsafe()[ax]) {
-            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to "
-                    + total + " but axis " + axis + " of shape " + shape + " has "
-                    + shape.dimsUnsafe()[ax]);
-        }
-        Tensor[] parts = new Tensor[sizes.length];
-        int start = 0;
-        for (int i = 0; i < sizes.length; i++) {
-            parts[i] = slice(ax, start, start + sizes[i]);
-            start += sizes[i];
-        }
-        return List.of(parts);
+        return TensorShapes.split(this, axis, sizes);
     }
 
     /** Adds {@code before} zeros in front and {@code after} zeros behind along {@code axis}. */
     public Tensor pad(int axis, int before, int after) {
-        int ax = shape.axis("pad", axis);
-        if (before < 0 || after < 0) {
-            throw new IllegalArgumentException("pad: padding (" + before + ", " + after
-                    + ") must not be negative");
-        }
-        if (before == 0 && after == 0) {
-            return this;
-        }
-        return new ShapeOps.Pad(ax, before, after).apply(this);
+        return TensorShapes.pad(this, axis, before, after);
     }
 
     /** Joins tensors along {@code axis}; all other dimensions must be equal. */
     public static Tensor concat(int axis, Tensor... tensors) {
-        if (tensors.length == 0) {
-            throw new IllegalArgumentException("concat: no tensors given; pass at least one");
-        }
-        Shape first = tensors[0].shape;
-        int ax = first.axis("concat", axis);
-        for (int i = 1; i < tensors.length; i++) {
-            Shape s = tensors[i].shape;
-            boolean ok = s.rank() == first.rank();
-            for (int j = 0; ok && j < s.rank(); j++) {
-                ok = j == ax || s.dimsUnsafe()[j] == first.dimsUnsafe()[j];
-            }
-            if (!ok) {
-                throw new IllegalArgumentException("concat: shapes " + first + " and " + s
-                        + " (tensor " + i + ") differ outside axis " + axis + "; only that axis may differ");
-            }
-        }
-        return new ShapeOps.Concat(ax).apply(tensors);
+        return TensorShapes.concat(axis, tensors);
     }
 
     /** Joins tensors along {@code axis}. */
     public static Tensor concat(int axis, List<Tensor> tensors) {
-        return concat(axis, tensors.toArray(new Tensor[0]));
+        return TensorShapes.concat(axis, tensors);
     }
-
-    // ---------------------------------------------------------------- linear algebra
 
     /**
      * Matrix product, NumPy's matmul: (..., n, k) @ (..., k, m) -> (..., n, m) with the leading
@@ -691,30 +522,7 @@ public final class Tensor {
      * column, and that axis is dropped from the result.
      */
     public Tensor matmul(Tensor other) {
-        if (rank() == 0 || other.rank() == 0) {
-            throw new IllegalArgumentException("matmul: shapes " + shape + " and " + other.shape
-                    + ": both operands need at least one axis (use mul for scalars)");
-        }
-        if (rank() == 1) {
-            Tensor r = reshape(1, data.length).matmul(other);
-            int[] d = r.shape.dims();
-            // the row axis is second to last, or last when a rank-1 right operand dropped its axis
-            return r.reshape(dropAxis(d, other.rank() == 1 ? d.length - 1 : d.length - 2));
-        }
-        if (other.rank() == 1) {
-            Tensor r = matmul(other.reshape(other.data.length, 1));
-            int[] d = r.shape.dims();
-            return r.reshape(dropAxis(d, d.length - 1));
-        }
-        return new MatMul().apply(this, other);
-    }
-
-    private static int[] dropAxis(int[] d, int axis) {
-        int[] o = new int[d.length - 1];
-        for (int i = 0, j = 0; i < d.length; i++) {
-            if (i != axis) o[j++] = d[i];
-        }
-        return o;
+        return TensorShapes.matmul(this, other);
     }
 
     // ---------------------------------------------------------------- text
@@ -725,39 +533,6 @@ public final class Tensor {
      */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("tensor(");
-        appendValues(sb, 0, 0);
-        return sb.append(", shape=").append(shape).append(')').toString();
-    }
-
-    private void appendValues(StringBuilder sb, int axis, int offset) {
-        if (axis == rank()) {
-            sb.append(format(data[offset]));
-            return;
-        }
-        int n = shape.dimsUnsafe()[axis];
-        int stride = 1;
-        for (int i = axis + 1; i < rank(); i++) stride *= shape.dimsUnsafe()[i];
-        sb.append('[');
-        boolean elide = n > 8;
-        for (int i = 0; i < n; i++) {
-            if (elide && i == 3) {
-                sb.append(", ...");
-                i = n - 3;
-            }
-            if (i > 0) sb.append(", ");
-            appendValues(sb, axis + 1, offset + i * stride);
-        }
-        sb.append(']');
-    }
-
-    private static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.valueOf(v);
-        }
-        double a = Math.abs(v);
-        return a != 0 && (a < 1e-4 || a >= 1e6) ? String.format(Locale.ROOT, "%.6e", v)
-                : String.format(Locale.ROOT, "%.6g", v)
-                .replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", ".0");
+        return TensorFormat.format(this);
     }
 }

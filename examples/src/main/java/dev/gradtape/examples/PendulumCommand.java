@@ -3,6 +3,7 @@ package dev.gradtape.examples;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Checkpoint;
 import dev.gradtape.rl.GaussianPolicy;
+import dev.gradtape.rl.PendulumRecipe;
 import dev.gradtape.rl.Reinforce;
 import dev.gradtape.rl.UpdateMetrics;
 import java.awt.Color;
@@ -53,7 +54,7 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
         CsvTable curve = new CsvTable(CURVE);
         StringBuilder updates = new StringBuilder(UpdateMetrics.CSV_HEADER).append('\n');
         long t0 = System.nanoTime();
-        double eval = reinforce.evaluate(PendulumRecipe.EVAL_SEEDS);
+        double eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
         curve.add(0L, eval, Double.NaN, Double.NaN, 0.0);
         try (Progress progress = Progress.start("pendulum", episodes, "episodes", quiet)) {
             long nextEval = evalEvery;
@@ -69,7 +70,7 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
                 progress.stepTo(Math.min(episodes, m.episodes()));
                 if (m.episodes() >= nextEval || m.episodes() >= episodes) {
                     nextEval = (m.episodes() / evalEvery + 1) * evalEvery;
-                    eval = reinforce.evaluate(PendulumRecipe.EVAL_SEEDS);
+                    eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     curve.add(m.episodes(), eval, returnSum / count, sigmaSum / count, seconds);
                     progress.println(out, String.format(Locale.ROOT, "episodes %5d  eval return %8.1f"
@@ -85,9 +86,10 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
         folder.writeText("updates.csv", updates.toString());
         folder.write("pendulum.png", plot(curve).png());
         Checkpoint.save(folder.resolve(CHECKPOINT), policy, adam);
+        long[] seeds = PendulumRecipe.evalSeeds();
         out.printf(Locale.ROOT, "Evaluation return after %d episodes: %.1f (mean action, %d episodes from"
-                + " start seeds %d-%d)%n", reinforce.episodes(), eval, PendulumRecipe.EVAL_SEEDS.length,
-                PendulumRecipe.EVAL_SEEDS[0], PendulumRecipe.EVAL_SEEDS[PendulumRecipe.EVAL_SEEDS.length - 1]);
+                + " start seeds %d-%d)%n", reinforce.episodes(), eval, seeds.length,
+                seeds[0], seeds[seeds.length - 1]);
         out.println("Run folder: " + folder.path() + " (learning-curve.csv, updates.csv, pendulum.png, "
                 + CHECKPOINT + ")");
         out.flush();

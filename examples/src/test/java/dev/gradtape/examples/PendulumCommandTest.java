@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradtape.nn.Checkpoint;
 import dev.gradtape.rl.GaussianPolicy;
 import dev.gradtape.rl.Pendulum;
+import dev.gradtape.rl.PendulumRecipe;
 import dev.gradtape.rl.Reinforce;
 import dev.gradtape.rl.UpdateMetrics;
 import java.awt.image.BufferedImage;
@@ -50,7 +51,7 @@ class PendulumCommandTest {
 
         GaussianPolicy policy = PendulumRecipe.policy(999);
         Checkpoint.load(run.resolve(PendulumCommand.CHECKPOINT), policy, null);
-        double again = Reinforce.evaluate(policy, Pendulum::new, PendulumRecipe.EVAL_SEEDS);
+        double again = Reinforce.evaluate(policy, Pendulum::new, PendulumRecipe.evalSeeds());
         assertEquals(printed, again, 0.05);
     }
 

@@ -1,5 +1,6 @@
 package dev.gradtape.rl;
 
+import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Dense;
 import dev.gradtape.nn.Initializer;
@@ -166,14 +167,17 @@ public final class GaussianPolicy implements Module {
 
     /**
      * Samples actions mu + sigma * xi for a batch of observations, xi drawn from {@code rng} in
-     * row-major order. Call it outside a tape: the sample is data, not part of the loss.
+     * row-major order. Nothing is recorded, even inside an open tape: the sample is data, not
+     * part of the loss.
      *
      * @return shape (batch, actionSize)
      */
     public Tensor sample(Tensor observations, RandomGenerator rng) {
-        Distribution d = distribution(observations);
-        Tensor xi = Tensor.randn(rng, observations.shape().dim(0), actionSize);
-        return d.mean().add(d.std().mul(xi));
+        try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+            Distribution d = distribution(observations);
+            Tensor xi = Tensor.randn(rng, observations.shape().dim(0), actionSize);
+            return d.mean().add(d.std().mul(xi));
+        }
     }
 
     /** Samples one action for one observation. */
@@ -181,9 +185,19 @@ public final class GaussianPolicy implements Module {
         return sample(row(observation), rng).toArray();
     }
 
-    /** The mean action mu(s) for one observation: the greedy action used for evaluation. */
+    /**
+     * The mean action mu(s) for one observation: the greedy action used for evaluation (not
+     * recorded on any tape).
+     */
     public double[] meanAction(double[] observation) {
-        return forward(row(observation)).toArray();
+        return meanActions(row(observation)).toArray();
+    }
+
+    /** The mean actions for a batch of observations, not recorded on any tape: (batch, actionSize). */
+    public Tensor meanActions(Tensor observations) {
+        try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+            return forward(observations);
+        }
     }
 
     /**

@@ -230,7 +230,7 @@ public final class Reinforce {
                     index[j++] = e;
                 }
             }
-            double[] mu = policy.forward(Tensor.of(x, active, os)).toArray();
+            double[] mu = policy.meanActions(Tensor.of(x, active, os)).toArray();
             for (int j = 0; j < active; j++) {
                 int e = index[j];
                 StepResult r = envs[e].step(Arrays.copyOfRange(mu, j * as, (j + 1) * as));
@@ -259,6 +259,14 @@ public final class Reinforce {
     /** The settings. */
     public ReinforceSettings settings() {
         return settings;
+    }
+
+    /**
+     * The running-mean baseline's current value (what the next update subtracts), or NaN when the
+     * baseline is not a running mean.
+     */
+    public double runningMeanBaseline() {
+        return settings.baseline() instanceof Baseline.RunningMean ? runningMean : Double.NaN;
     }
 
     /** The number of updates so far. */

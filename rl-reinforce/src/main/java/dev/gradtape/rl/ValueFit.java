@@ -45,7 +45,10 @@ final class ValueFit {
 
     /** V(s) for every row, in return units (the network's output divided by the target scale). */
     double[] predict(double[] inputs, int rows, int width) {
-        double[] v = spec.network().forward(Tensor.of(inputs, rows, width)).toArray();
+        double[] v;
+        try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+            v = spec.network().forward(Tensor.of(inputs, rows, width)).toArray();
+        }
         if (v.length != rows) {
             throw new IllegalArgumentException("Baseline.ValueNetwork: the network returned " + v.length
                     + " values for " + rows + " rows; it must map (batch, " + width + ") to (batch, 1)");

@@ -77,6 +77,17 @@ class GaussianPolicyTest {
     }
 
     @Test
+    void samplingInsideAnOpenTapeRecordsNothing() {
+        GaussianPolicy p = GaussianPolicy.article(5);
+        try (GradientTape tape = new GradientTape()) {
+            Tensor a = p.sample(ONE, new SplittableRandom(1));
+            p.meanAction(new double[] {1.0});
+            assertEquals(0, tape.size());
+            assertTrue(!tape.isTracked(a));
+        }
+    }
+
+    @Test
     void stateIndependentSigmaWithSeveralActionElementsAndAFloor() {
         SplittableRandom rng = new SplittableRandom(2);
         GaussianPolicy p = GaussianPolicy.builder()

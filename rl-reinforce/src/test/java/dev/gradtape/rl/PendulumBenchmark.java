@@ -1,18 +1,11 @@
 package dev.gradtape.rl;
 
-import dev.gradtape.nn.Adam;
-import dev.gradtape.nn.Dense;
-import dev.gradtape.nn.Initializers;
-import dev.gradtape.nn.LearningRateSchedule;
-import dev.gradtape.nn.Module;
 import dev.gradtape.nn.ReLU;
-import dev.gradtape.nn.Sequential;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * REINFORCE on Pendulum-v1 with the settings of the PyTorch reference
@@ -28,48 +21,19 @@ import java.util.SplittableRandom;
 public final class PendulumBenchmark {
     /** Wall time on a shared machine depends on the other load; the thread's CPU time does not. */
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
-    static final long[] EVAL_SEEDS = {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009};
-    static final int EPISODES_PER_UPDATE = 16;
-    static final double GAMMA = 0.95;
+    static final long[] EVAL_SEEDS = PendulumRecipe.evalSeeds();
 
     private PendulumBenchmark() {
     }
 
     /** The reference policy: 3 -> 64 -> 64 -> mu, state-independent log-std 0. */
     static GaussianPolicy policy(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        return GaussianPolicy.builder()
-                .setBody(GaussianPolicy.reluBody(3, new int[] {64, 64}, rng), 3, 64)
-                .setActionSize(1)
-                .optMuKernelInit(new OrthogonalInitializer(0.01))
-                .optStateIndependentSigma(1.0)
-                .optObservationScale(1.0, 1.0, 1.0 / Pendulum.MAX_SPEED)
-                .build(rng);
+        return PendulumRecipe.policy(seed);
     }
 
     /** The reference settings for a run of {@code episodes} episodes. */
     static Reinforce trainer(long seed, long episodes) {
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x5eedL);
-        long updates = (episodes + EPISODES_PER_UPDATE - 1) / EPISODES_PER_UPDATE;
-        int minibatchesPerUpdate = (EPISODES_PER_UPDATE * Pendulum.MAX_STEPS + 255) / 256;
-        Module value = new Sequential(
-                new Dense(4, 64, new OrthogonalInitializer(Math.sqrt(2)), Initializers.zeros(), rng), new ReLU(),
-                new Dense(64, 64, new OrthogonalInitializer(Math.sqrt(2)), Initializers.zeros(), rng), new ReLU(),
-                new Dense(64, 1, new OrthogonalInitializer(1.0), Initializers.zeros(), rng));
-        Adam valueAdam = Adam.builder().epsilon(1e-8)
-                .schedule(LearningRateSchedule.linearDecay(1e-3, 0, updates * 5 * minibatchesPerUpdate)).build();
-        Adam policyAdam = Adam.builder().epsilon(1e-8)
-                .schedule(LearningRateSchedule.linearDecay(3e-3, 0, updates)).build();
-        ReinforceSettings settings = ReinforceSettings.builder()
-                .setOptimizer(policyAdam)
-                .optEpisodesPerUpdate(EPISODES_PER_UPDATE)
-                .optDiscount(GAMMA)
-                .optRewardToGo(true)
-                .optBaseline(new Baseline.ValueNetwork(value, valueAdam, 5, 256, true, 1 - GAMMA))
-                .optNormalizeAdvantages(true)
-                .optSeed(seed)
-                .build();
-        return new Reinforce(policy(seed), Pendulum::new, settings);
+        return PendulumRecipe.trainer(policy(seed), PendulumRecipe.policyOptimizer(episodes), seed, episodes);
     }
 
     /**

@@ -90,6 +90,26 @@ class ReinforceTest {
     }
 
     @Test
+    void runningMeanBaselinesFollowTheirFormulas() {
+        // plain mean: b = mean of every reward so far; exponential: b += 0.1 (R - b); both from 0
+        for (double rate : new double[] {0.0, 0.1}) {
+            Reinforce r = new Reinforce(GaussianPolicy.article(2), TargetGame::new, ReinforceSettings.article()
+                    .optBaseline(rate == 0 ? Baseline.runningMean() : Baseline.exponentialMean(rate)).optSeed(2).build());
+            assertEquals(0.0, r.runningMeanBaseline(), 0.0);
+            double sum = 0;
+            double ema = 0;
+            for (int k = 1; k <= 20; k++) {
+                double reward = r.update().reward();
+                sum += reward;
+                ema += rate * (reward - ema);
+                assertEquals(rate == 0 ? sum / k : ema, r.runningMeanBaseline(), 1e-15, "update " + k);
+            }
+        }
+        Reinforce none = new Reinforce(GaussianPolicy.article(2), TargetGame::new, ReinforceSettings.article().build());
+        assertTrue(Double.isNaN(none.runningMeanBaseline()));
+    }
+
+    @Test
     void returnsAreDiscountedRewardsToGo() {
         // a two-step environment with rewards 1 then 2: G_1 = 2, G_0 = 1 + gamma * 2
         GaussianPolicy policy = GaussianPolicy.article(1);

@@ -1,4 +1,4 @@
-package dev.gradtape.examples;
+package dev.gradtape.rl;
 
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Dense;
@@ -7,17 +7,12 @@ import dev.gradtape.nn.LearningRateSchedule;
 import dev.gradtape.nn.Module;
 import dev.gradtape.nn.ReLU;
 import dev.gradtape.nn.Sequential;
-import dev.gradtape.rl.Baseline;
-import dev.gradtape.rl.GaussianPolicy;
-import dev.gradtape.rl.OrthogonalInitializer;
-import dev.gradtape.rl.Pendulum;
-import dev.gradtape.rl.Reinforce;
-import dev.gradtape.rl.ReinforceSettings;
 import java.util.SplittableRandom;
 
 /**
- * The rl module's reference settings for Pendulum (those of its Pendulum benchmark, which match
- * the PyTorch reference): what plain REINFORCE needs to learn a multi-step task.
+ * The reference settings for Pendulum, those of the PyTorch program
+ * {@code shared/peers/torch_pendulum_reinforce.py}: what plain REINFORCE needs to learn a
+ * multi-step task. Used by the {@code gradtape pendulum} command and the Pendulum benchmark.
  * <ul>
  *   <li>policy: ReLU 64-64 body (orthogonal init, gain sqrt 2), mean head gain 0.01, a
  *       state-independent log-std starting at std 1, observations scaled by (1, 1, 1/8);</li>
@@ -29,19 +24,23 @@ import java.util.SplittableRandom;
  *       to 0 over the run.</li>
  * </ul>
  */
-final class PendulumRecipe {
+public final class PendulumRecipe {
     /** Episodes per update. */
-    static final int EPISODES_PER_UPDATE = 16;
+    public static final int EPISODES_PER_UPDATE = 16;
     /** The discount factor. */
-    static final double GAMMA = 0.95;
-    /** Start seeds of the evaluation episodes (mean action, 10 episodes). */
-    static final long[] EVAL_SEEDS = {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009};
+    public static final double GAMMA = 0.95;
+    private static final long[] EVAL_SEEDS = {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009};
 
     private PendulumRecipe() {
     }
 
+    /** Start seeds of the evaluation episodes (mean action, 10 episodes): 1000 to 1009. */
+    public static long[] evalSeeds() {
+        return EVAL_SEEDS.clone();
+    }
+
     /** The policy: 3 -> 64 -> 64 -> mu, with a state-independent sigma. */
-    static GaussianPolicy policy(long seed) {
+    public static GaussianPolicy policy(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         return GaussianPolicy.builder()
                 .setBody(GaussianPolicy.reluBody(3, new int[] {64, 64}, rng), 3, 64)
@@ -53,7 +52,7 @@ final class PendulumRecipe {
     }
 
     /** The trainer for a run of {@code episodes} episodes (the learning rates decay over it). */
-    static Reinforce trainer(GaussianPolicy policy, Adam policyAdam, long seed, long episodes) {
+    public static Reinforce trainer(GaussianPolicy policy, Adam policyAdam, long seed, long episodes) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5eedL);
         long updates = updates(episodes);
         int minibatchesPerUpdate = (EPISODES_PER_UPDATE * Pendulum.MAX_STEPS + 255) / 256;
@@ -77,7 +76,7 @@ final class PendulumRecipe {
     }
 
     /** The policy's optimiser for a run of {@code episodes} episodes. */
-    static Adam policyOptimizer(long episodes) {
+    public static Adam policyOptimizer(long episodes) {
         return Adam.builder().epsilon(1e-8)
                 .schedule(LearningRateSchedule.linearDecay(3e-3, 0, updates(episodes))).build();
     }
