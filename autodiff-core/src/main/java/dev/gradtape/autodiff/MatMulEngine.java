@@ -1,0 +1,209 @@
+package dev.gradtape.autodiff;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a (batched) matrix product on the chosen loops ({@link MatMulLoops}) and threads.
+ *
+ * <p>The output rows of every matrix of the batch are cut into chunks of {@link #CHUNK_ROWS}
+ * rows, and the calling thread and up to T - 1 pool threads take chunks one at a time until none
+ * are left. Which thread computes which chunk varies from run to run, but the result does not:
+ * the loops compute every element in an order fixed by the shapes alone (see
+ * {@link MatMulKernel}), so the bits are the same for any thread count and any schedule. Sharing
+ * chunks as threads come free, rather than a fixed half each, keeps two threads useful when
+ * another process holds one of the cores. Products below {@link #PARALLEL_MIN_MACS}
+ * multiply-adds stay on the calling thread: handing work to another thread costs tens of
+ * microseconds, more than a small product takes (the article's 1x5 and 5x5 take nanoseconds).
+ */
+final class MatMulEngine {
+    /**
+     * Multiply-adds below which a product runs on the calling thread alone: 2^21, about 50
+     * microseconds of work. Waking a pool thread costs tens of microseconds on a virtual machine;
+     * measured on the 2-vCPU machine, 256x256x8 (2^19) took 42 us alone and 58 us with two threads,
+     * 256x64x256 (2^22) 218 and 206 us, 256^3 (2^24) 706 and 475 us.
+     */
+    static final long PARALLEL_MIN_MACS = 1L << 21;
+    /** Rows per chunk: a multiple of the vector kernel's 8-row tile; 256 rows make 8 chunks. */
+    static final int CHUNK_ROWS = 32;
+    private static final MatMulLoops PLAIN = MatMulKernel::multiply;
+    private static final MatMulLoops VECTOR = loadVectorLoops();
+
+    private static volatile int threads = initialThreads();
+    private static volatile boolean vectorEnabled = true;
+    private static ExecutorService pool;
+    private static int poolThreads;
+
+    private MatMulEngine() {
+    }
+
+    static int threads() {
+        return threads;
+    }
+
+    static void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("ComputeConfig.setThreads: " + n + " threads; need at least 1");
+        }
+        threads = n;
+    }
+
+    static boolean vectorAvailable() {
+        return VECTOR != null;
+    }
+
+    static void setVectorEnabled(boolean enabled) {
+        vectorEnabled = enabled;
+    }
+
+    static boolean vectorActive() {
+        return VECTOR != null && vectorEnabled;
+    }
+
+    /** C = op(A) op(B) for single matrices, all starting at offset 0. */
+    static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
+        if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
+            MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
+        } else if (threads == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
+            double[] bb = tb ? transposedCopy(b, k, m) : b;
+            (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, bb, 0, false, c, 0, n, k, m, 0, n);
+        } else {
+            multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
+        }
+    }
+
+    /**
+     * C[t] = op(A[t]) op(B[t]) for every matrix t of the batch, where A[t] starts at offA[t] of
+     * {@code a}, B[t] at offB[t] of {@code b}, and C[t] at t n m of {@code c}.
+     */
+    static void multiply(double[] a, int[] offA, boolean ta, double[] b, int[] offB, boolean tb,
+            double[] c, int n, int k, int m) {
+        int batches = offA.length;
+        if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
+            for (int q = 0; q < batches; q++) {
+                MatMulKernel.multiplySmall(a, offA[q], ta, b, offB[q], tb, c, q * n * m, n, k, m);
+            }
+            return;
+        }
+        MatMulLoops loops = vectorActive() ? VECTOR : PLAIN;
+        // B^T once per product, not once per chunk: every matrix of b, at its own offset.
+        double[] bb = tb ? transposedCopy(b, k, m) : b;
+        int t = threads;
+        long macs = (long) batches * n * k * m;
+        if (t == 1 || macs < PARALLEL_MIN_MACS || (long) batches * n < 8) {
+            for (int q = 0; q < batches; q++) {
+                loops.multiply(a, offA[q], ta, bb, offB[q], false, c, q * n * m, n, k, m, 0, n);
+            }
+            return;
+        }
+        // Chunks of CHUNK_ROWS rows of every matrix, handed out one at a time to whichever thread
+        // is free: a thread slowed by another process on its core simply takes fewer chunks.
+        int perBatch = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        int items = batches * perBatch;
+        int workers = Math.min(t, items);
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            for (int q = next.getAndIncrement(); q < items; q = next.getAndIncrement()) {
+                int mat = q / perBatch;
+                int i0 = (q % perBatch) * CHUNK_ROWS;
+                loops.multiply(a, offA[mat], ta, bb, offB[mat], false, c, mat * n * m, n, k, m, i0,
+                        Math.min(n, i0 + CHUNK_ROWS));
+            }
+        };
+        List<Future<?>> pending = new ArrayList<>(workers - 1);
+        ExecutorService exec = pool(workers - 1);
+        for (int s = 1; s < workers; s++) {
+            pending.add(exec.submit(work));
+        }
+        work.run();
+        for (Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("matmul: interrupted while waiting for a worker thread", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("matmul: a worker thread failed", e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Every m x k matrix stored in {@code b} (back to back) transposed to k x m at the same
+     * offset, so the loops read B^T row by row. Done here once per product rather than by each
+     * chunk: with 32-row chunks the loops would otherwise transpose B eight times for 256 rows.
+     * Tiles of 32 x 32 keep both the reads and the writes within a few cache lines.
+     */
+    static double[] transposedCopy(double[] b, int k, int m) {
+        double[] t = new double[b.length];
+        int size = k * m;
+        for (int off = 0; off + size <= b.length && size > 0; off += size) {
+            for (int j0 = 0; j0 < m; j0 += 32) {
+                int j1 = Math.min(m, j0 + 32);
+                for (int p0 = 0; p0 < k; p0 += 32) {
+                    int p1 = Math.min(k, p0 + 32);
+                    for (int j = j0; j < j1; j++) {
+                        for (int p = p0; p < p1; p++) {
+                            t[off + p * m + j] = b[off + j * k + p];
+                        }
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
+    private static synchronized ExecutorService pool(int size) {
+        if (pool == null || poolThreads < size) {
+            if (pool != null) {
+                pool.shutdown();
+            }
+            pool = Executors.newFixedThreadPool(size, r -> {
+                Thread th = new Thread(r, "gradtape-matmul");
+                th.setDaemon(true);
+                return th;
+            });
+            poolThreads = size;
+        }
+        return pool;
+    }
+
+    private static int initialThreads() {
+        String p = System.getProperty("gradtape.threads");
+        if (p == null || p.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(p.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("system property gradtape.threads=" + p
+                + " is not a thread count; give a whole number of at least 1");
+    }
+
+    /**
+     * The vector-API loops, or null when the JVM was started without the incubator module. The
+     * class is looked up by name because it is compiled separately (with the module), and loading
+     * it without the module would fail.
+     */
+    private static MatMulLoops loadVectorLoops() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return (MatMulLoops) Class.forName("dev.gradtape.autodiff.MatMulVectorKernel")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.gradtape.autodiff;
+
+/**
+ * One implementation of the matrix-product loops: the plain-Java {@link MatMulKernel} or the
+ * vector-API kernel. {@link MatMulEngine} picks one and shares rows among threads.
+ */
+interface MatMulLoops {
+    /**
+     * Overwrites rows {@code [i0, i1)} of C (n x m, row-major at {@code offC}) with those rows of
+     * op(A) op(B), where op(A) is n x k and op(B) is k x m. A is stored n x k, or k x n when
+     * {@code ta}; B is stored k x m, or m x k when {@code tb}. The value of each element must not
+     * depend on {@code i0} and {@code i1}.
+     */
+    void multiply(double[] a, int offA, boolean ta, double[] b, int offB, boolean tb,
+            double[] c, int offC, int n, int k, int m, int i0, int i1);
+}

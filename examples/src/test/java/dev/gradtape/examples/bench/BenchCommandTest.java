@@ -1,0 +1,114 @@
+package dev.gradtape.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradtape.autodiff.ComputeConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The bench command prints lines that the peers' summarize.py can read: "RESULT " then
+ * space-separated key=value tokens with the keys it looks up.
+ */
+class BenchCommandTest {
+    private final int savedThreads = ComputeConfig.threads();
+
+    @AfterEach
+    void restore() {
+        ComputeConfig.setThreads(savedThreads);
+        ComputeConfig.setVectorEnabled(true);
+    }
+
+    private static List<Map<String, String>> run(String... args) {
+        BenchCommand cmd = new BenchCommand();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        cmd.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int code = new CommandLine(cmd).execute(args);
+        assertEquals(0, code, "exit code of bench " + String.join(" ", args));
+        return bytes.toString(StandardCharsets.UTF_8).lines().map(BenchCommandTest::parse).toList();
+    }
+
+    /** What summarize.py does: skip lines not starting "RESULT ", split tokens on the first '='. */
+    private static Map<String, String> parse(String line) {
+        assertTrue(line.startsWith("RESULT "), line);
+        Map<String, String> d = new HashMap<>();
+        for (String tok : line.substring(7).split(" ")) {
+            int eq = tok.indexOf('=');
+            assertTrue(eq > 0, "token without key=value: " + tok);
+            d.put(tok.substring(0, eq), tok.substring(eq + 1));
+        }
+        return d;
+    }
+
+    @Test
+    void workload_a_prints_one_summarizable_line_per_repetition() {
+        List<Map<String, String>> rows = run("--workload", "A", "--episodes", "200", "--reps", "2", "--threads", "1");
+        assertEquals(2, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, String> d = rows.get(i);
+            assertEquals("gradtape", d.get("peer"));
+            assertEquals("A", d.get("workload"));
+            assertEquals("1", d.get("threads"));
+            assertEquals(String.valueOf(i + 1), d.get("rep"));
+            assertEquals("200", d.get("episodes"));
+            double seconds = Double.parseDouble(d.get("seconds"));
+            assertEquals(200 / seconds, Double.parseDouble(d.get("ups")), 0.01 * 200 / seconds + 0.1);
+            for (String key : List.of("mu", "sigma", "reward_last1000")) {
+                assertTrue(Double.isFinite(Double.parseDouble(d.get(key))), key);
+            }
+            assertEquals("plain", d.get("path")); // tests run without the vector module
+        }
+    }
+
+    @Test
+    void workload_b_prints_steps_per_second_and_gflops() {
+        Map<String, String> d = run("--workload", "B", "--steps", "2", "--warmup", "1", "--reps", "1",
+                "--threads", "2").get(0);
+        assertEquals("B", d.get("workload"));
+        assertEquals("2", d.get("threads"));
+        assertEquals("float64", d.get("dtype"));
+        double sps = Double.parseDouble(d.get("sps"));
+        assertEquals(sps * MlpWorkload.FLOP_PER_STEP / 1e9, Double.parseDouble(d.get("gflops")), 0.01 + 1e-3 * sps);
+    }
+
+    @Test
+    void workload_c_prints_the_backward_series_and_heap_samples() {
+        List<Map<String, String>> rows = run("--workload", "C", "--max-nodes", "10000", "--episodes", "50",
+                "--heap-every", "25");
+        assertEquals(List.of("backward", "backward", "heap", "heap", "heap"),
+                rows.stream().map(d -> d.get("part")).toList());
+        assertEquals("1000", rows.get(0).get("nodes"));
+        assertEquals("10000", rows.get(1).get("nodes"));
+        assertEquals("1.00", rows.get(0).get("ratio_to_first"));
+        assertEquals("50", rows.get(4).get("episodes"));
+    }
+
+    @Test
+    void workload_c_runs_one_part_when_asked() {
+        List<Map<String, String>> rows = run("--workload", "C", "--part", "heap", "--episodes", "10",
+                "--heap-every", "10");
+        assertEquals(List.of("heap", "heap"), rows.stream().map(d -> d.get("part")).toList());
+    }
+
+    @Test
+    void bad_option_values_are_usage_errors() {
+        for (String[] args : List.of(new String[] {"--workload", "A", "--kernel", "fast"},
+                new String[] {"--workload", "C", "--part", "all"}, new String[] {"--workload", "A", "--threads", "0"},
+                new String[] {"--workload", "D"})) {
+            BenchCommand cmd = new BenchCommand();
+            cmd.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            CommandLine cl = new CommandLine(cmd);
+            cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+            assertNotEquals(0, cl.execute(args), String.join(" ", args));
+        }
+    }
+}
