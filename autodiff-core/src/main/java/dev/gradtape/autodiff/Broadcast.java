@@ -153,6 +153,24 @@ final class Broadcast {
         }
         int rank = in.rank();
         int[] dims = in.dimsUnsafe();
+        int lead = 0;
+        while (lead < rank && reduce[lead]) {
+            lead++;
+        }
+        boolean leadingOnly = true;
+        for (int i = lead; i < rank; i++) {
+            leadingOnly &= !reduce[i] || dims[i] == 1;
+        }
+        if (leadingOnly) {
+            // the bias-gradient case, (batch, n) -> (1, n): add whole rows in order
+            int len = out.length;
+            for (int k = 0; k < data.length; k += len) {
+                for (int j = 0; j < len; j++) {
+                    out[j] += data[k + j];
+                }
+            }
+            return out;
+        }
         int[] outStrides = keptShape.strides();
         int[] stride = new int[rank];
         for (int i = 0; i < rank; i++) {

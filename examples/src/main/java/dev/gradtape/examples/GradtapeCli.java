@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.examples.bench.BenchCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape 0.1.0-SNAPSHOT",
         description = "Automatic differentiation on a gradient tape, and policy gradients built on it.",
         subcommands = {TourCommand.class, ArticleCommand.class, PendulumCommand.class,
-            CommandLine.HelpCommand.class})
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class GradtapeCli implements Runnable {
     @Spec
     CommandSpec spec;

@@ -27,6 +27,10 @@ public final class Adam extends SlotOptimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
+    /** lr_t of the current step, cached: the same for every parameter of a step. */
+    private double cachedLrT;
+    private long stepOfLrT = -1;
+    private double lrOfLrT = Double.NaN;
 
     /** Adam with Keras' defaults. */
     public Adam() {
@@ -59,7 +63,12 @@ public final class Adam extends SlotOptimizer {
     void update(double[] theta, double[] g, double[][] slots, long t, double lr) {
         double[] m = slots[0];
         double[] v = slots[1];
-        double lrT = lr * Math.sqrt(1 - StrictMath.pow(beta2, t)) / (1 - StrictMath.pow(beta1, t));
+        if (t != stepOfLrT || lr != lrOfLrT) { // once per step, not once per parameter
+            cachedLrT = lr * Math.sqrt(1 - StrictMath.pow(beta2, t)) / (1 - StrictMath.pow(beta1, t));
+            stepOfLrT = t;
+            lrOfLrT = lr;
+        }
+        double lrT = cachedLrT;
         for (int i = 0; i < theta.length; i++) {
             m[i] = beta1 * m[i] + (1 - beta1) * g[i];
             v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
