@@ -380,12 +380,12 @@ public final class GradientTape implements AutoCloseable {
         return slot == null ? -1 : slot;
     }
 
-    /** Forgets the record; tensors this tape claimed may be claimed by other tapes again. */
+    /**
+     * Forgets the record. Tensors this tape claimed keep pointing at it, but a released tape
+     * counts as no owner, so any other tape may claim them again.
+     */
     private void release() {
         released = true;
-        for (Function f : record) {
-            TAPE.compareAndSet(f.outputUnsafe(), this, (GradientTape) null);
-        }
         record.clear();
         otherSlots.clear();
         slots = 0;

@@ -161,7 +161,7 @@ public final class Shape {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Shape s && Arrays.equals(dims, s.dims);
+        return this == o || o instanceof Shape s && Arrays.equals(dims, s.dims);
     }
 
     @Override
