@@ -22,6 +22,9 @@ abstract class SlotOptimizer implements Optimizer {
     private long iterations;
     /** Parameter name to its slots (in {@link #slotNames} order) and shape; insertion order. */
     private Map<String, Slots> slots = new LinkedHashMap<>();
+    /** The parameters {@link #resolve} last checked, and their slots; reset by loadState. */
+    private Parameter[] resolvedFor;
+    private Slots[] resolved;
 
     private record Slots(Shape shape, double[][] arrays) {
     }
@@ -37,6 +40,56 @@ abstract class SlotOptimizer implements Optimizer {
             double learningRate) {
         return schedule != null ? schedule
                 : LearningRateSchedule.constant(Hyper.positive(kind, "learningRate", learningRate));
+    }
+
+    /**
+     * The slots of each parameter (null for frozen ones), after checking that names are unique and
+     * that held state fits. The answer is remembered for the same parameters (by identity), so a
+     * training loop that passes the same parameters every step pays for the checks once.
+     */
+    /**
+     * The slots of each parameter (null for frozen ones), after checking that names are unique and
+     * that held state fits; missing slots are created as zeros. The answer is remembered for the
+     * same parameters (by identity), so a training loop that passes the same parameters every step
+     * pays for the checks and look-ups once.
+     */
+    private Slots[] resolve(List<Parameter> params) {
+        Parameter[] seen = resolvedFor;
+        if (seen != null && seen.length == params.size()) {
+            boolean same = true;
+            for (int i = 0; same && i < seen.length; i++) {
+                Parameter p = params.get(i);
+                same = seen[i] == p && (resolved[i] != null) == p.trainable();
+            }
+            if (same) {
+                return resolved;
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (Parameter p : params) {
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException(kind + ".apply: two parameters are named '"
+                        + p.name()
+                        + "'; optimiser state is keyed by name, so names must be unique");
+            }
+            Slots s = p.trainable() ? slots.get(p.name()) : null;
+            if (s != null && !s.shape().equals(p.shape())) {
+                throw new IllegalArgumentException(kind + ".apply: parameter '" + p.name()
+                        + "' has shape "
+                        + p.shape() + " but this optimiser holds state of shape " + s.shape()
+                        + " under that name; use one optimiser per model");
+            }
+        }
+        Slots[] result = new Slots[params.size()];
+        for (int i = 0; i < result.length; i++) {
+            Parameter p = params.get(i);
+            if (p.trainable()) {
+                result[i] = slots.computeIfAbsent(p.name(), n -> newSlots(p.shape()));
+            }
+        }
+        resolvedFor = params.toArray(new Parameter[0]);
+        resolved = result;
+        return result;
     }
 
     /**
@@ -68,15 +121,9 @@ abstract class SlotOptimizer implements Optimizer {
                     + grads.size()
                     + " gradients; pass one gradient per parameter, in the same order");
         }
-        Set<String> names = new HashSet<>();
         for (int i = 0; i < params.size(); i++) {
             Parameter p = Objects.requireNonNull(params.get(i), () -> kind
                     + ".apply: parameter is null");
-            if (!names.add(p.name())) {
-                throw new IllegalArgumentException(kind + ".apply: two parameters are named '"
-                        + p.name()
-                        + "'; optimiser state is keyed by name, so names must be unique");
-            }
             if (!p.trainable()) {
                 continue;
             }
@@ -88,13 +135,6 @@ abstract class SlotOptimizer implements Optimizer {
                         + " but the parameter has shape "
                         + p.shape() + "; they must be equal");
             }
-            Slots s = slots.get(p.name());
-            if (s != null && !s.shape().equals(p.shape())) {
-                throw new IllegalArgumentException(kind + ".apply: parameter '" + p.name()
-                        + "' has shape "
-                        + p.shape() + " but this optimiser holds state of shape " + s.shape()
-                        + " under that name; use one optimiser per model");
-            }
         }
         double lr = schedule.rate(iterations);
         if (!(lr >= 0 && Double.isFinite(lr))) {
@@ -102,6 +142,7 @@ abstract class SlotOptimizer implements Optimizer {
                     + " gives learning rate "
                     + lr + " at step " + iterations + "; a rate must be finite and >= 0");
         }
+        Slots[] slotsOf = resolve(params);
         long t = iterations + 1;
         // Compute every new value before assigning any, so all parameters see the same step.
         List<Tensor> updated = new ArrayList<>(params.size());
@@ -111,7 +152,7 @@ abstract class SlotOptimizer implements Optimizer {
                 updated.add(null);
                 continue;
             }
-            Slots s = slots.computeIfAbsent(p.name(), n -> newSlots(p.shape()));
+            Slots s = slotsOf[i];
             double[] theta = p.current().toArray();
             update(theta, grads.get(i).toArray(), s.arrays(), t, lr);
             updated.add(Tensor.of(theta, p.shape().dims()));
@@ -204,6 +245,8 @@ abstract class SlotOptimizer implements Optimizer {
             }
         }
         slots = loaded;
+        resolvedFor = null; // the remembered slots belong to the replaced state
+        resolved = null;
         iterations = (long) it.item();
     }
 
