@@ -52,7 +52,7 @@ public final class GradientTape implements AutoCloseable {
      * Slots of the tracked tensors this tape could not claim (see {@link Tensor#tape}); most
      * tensors are claimed, so this map stays empty unless tapes are nested or shared.
      */
-    private final IdentityHashMap<Tensor, Integer> otherSlots = new IdentityHashMap<>();
+    private IdentityHashMap<Tensor, Integer> otherSlots; // created when first needed
     private int slots;
     private final ArrayList<Function> record = new ArrayList<>();
     private final Thread owner = Thread.currentThread();
@@ -62,7 +62,7 @@ public final class GradientTape implements AutoCloseable {
     private volatile boolean released;
     private boolean used;
     private BackwardObserver observer;
-    private final ArrayList<Value> values = new ArrayList<>();
+    private ArrayList<Value> values; // created when first needed
 
     /** Opens a tape that allows one {@link #gradient} call and watches accessed variables. */
     public GradientTape() {
@@ -326,6 +326,9 @@ public final class GradientTape implements AutoCloseable {
 
     /** The scalar {@link Value}s made on this tape, in creation order. */
     List<Value> values() {
+        if (values == null) {
+            values = new ArrayList<>();
+        }
         return values;
     }
 
@@ -335,7 +338,7 @@ public final class GradientTape implements AutoCloseable {
 
     boolean tracksAny(Tensor[] inputs) {
         for (Tensor t : inputs) {
-            if (t.tape == this || !otherSlots.isEmpty() && otherSlots.containsKey(t)) {
+            if (t.tape == this || otherSlots != null && otherSlots.containsKey(t)) {
                 return true;
             }
         }
@@ -354,13 +357,16 @@ public final class GradientTape implements AutoCloseable {
 
     /** Gives {@code t} a gradient slot on this tape unless it has one. */
     private void track(Tensor t) {
-        if (t.tape == this || !otherSlots.isEmpty() && otherSlots.containsKey(t)) {
+        if (t.tape == this || otherSlots != null && otherSlots.containsKey(t)) {
             return;
         }
         GradientTape owner = t.tape;
         if ((owner == null || owner.released) && TAPE.compareAndSet(t, owner, this)) {
             t.slot = slots++;
         } else {
+            if (otherSlots == null) {
+                otherSlots = new IdentityHashMap<>();
+            }
             otherSlots.put(t, slots++);
         }
     }
@@ -373,7 +379,7 @@ public final class GradientTape implements AutoCloseable {
         if (t.tape == this) {
             return t.slot;
         }
-        if (otherSlots.isEmpty()) {
+        if (otherSlots == null) {
             return -1;
         }
         Integer slot = otherSlots.get(t);
@@ -387,7 +393,7 @@ public final class GradientTape implements AutoCloseable {
     private void release() {
         released = true;
         record.clear();
-        otherSlots.clear();
+        otherSlots = null;
         slots = 0;
     }
 
