@@ -54,9 +54,10 @@ final class ElementwiseOps {
         @Override
         protected Tensor[] backward(Tensor g) {
             Tensor b = input(1);
+            Tensor gOverB = g.div(b); // shared: d/db = -(g / b) * (a / b)
             return new Tensor[] {
-                needsGradient(0) ? g.div(b).sumTo(input(0).shape) : null,
-                needsGradient(1) ? g.mul(output()).div(b).neg().sumTo(b.shape) : null};
+                needsGradient(0) ? gOverB.sumTo(input(0).shape) : null,
+                needsGradient(1) ? gOverB.mul(output()).neg().sumTo(b.shape) : null};
         }
     }
 
