@@ -41,6 +41,63 @@ final class ElementwiseOps {
     }
 
     /**
+     * x + c for a constant c. d/dx = 1. Its own primitive, so that adding a number needs no
+     * tensor for it and no broadcasting.
+     */
+    static final class AddConstant extends Function {
+        private final double c;
+
+        AddConstant(double c) {
+            this.c = c;
+        }
+
+        @Override
+        public String name() {
+            return "add";
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            double[] x = in[0].data;
+            double[] r = new double[x.length];
+            for (int i = 0; i < x.length; i++) r[i] = x[i] + c;
+            return new Tensor(in[0].shape, r);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {g};
+        }
+    }
+
+    /** x * c for a constant c. d/dx = c. Its own primitive for the same reason as AddConstant. */
+    static final class MulConstant extends Function {
+        private final double c;
+
+        MulConstant(double c) {
+            this.c = c;
+        }
+
+        @Override
+        public String name() {
+            return "mul";
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            double[] x = in[0].data;
+            double[] r = new double[x.length];
+            for (int i = 0; i < x.length; i++) r[i] = x[i] * c;
+            return new Tensor(in[0].shape, r);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {g.mul(c)};
+        }
+    }
+
+    /**
      * a / b. d/da = 1 / b, d/db = -a / b^2 = -(a / b) / b. A primitive rather than a * b^-1 so
      * that the quotient is correctly rounded.
      */

@@ -14,10 +14,10 @@ import java.util.random.RandomGenerator;
  * ({@code x.matmul(w).add(b).relu()}), and every binary operation broadcasts its operands as NumPy
  * does. An operation on a tensor that an open {@link GradientTape} tracks is recorded on it.
  *
- * <p>A few operations are primitives with hand-written backward rules (add, mul, div, pow, exp,
- * log, sqrt, tanh, sigmoid, softplus, relu, abs, where, sum, max, broadcastTo, reshape, permute,
- * slice, pad, concat, matmul); everything else here is composed from them and so needs no backward
- * of its own.
+ * <p>A few operations are primitives with hand-written backward rules (add and mul, of a tensor
+ * or of a number; div, pow, exp, log, sqrt, tanh, sigmoid, softplus, relu, abs, where, sum, max,
+ * broadcastTo, reshape, permute, slice, pad, concat, matmul); everything else here is composed
+ * from them and so needs no backward of its own.
  *
  * <p>Tensors compare by identity, as in PyTorch (a tape keys gradients on the very tensor it
  * recorded); use {@link #valueEquals} to compare contents.
@@ -242,7 +242,7 @@ public final class Tensor {
 
     /** this + c. */
     public Tensor add(double c) {
-        return add(scalar(c));
+        return new ElementwiseOps.AddConstant(c).apply(this);
     }
 
     /** this - other, broadcast; composed as this + (-other). */
@@ -253,7 +253,7 @@ public final class Tensor {
 
     /** this - c. */
     public Tensor sub(double c) {
-        return add(scalar(-c));
+        return add(-c);
     }
 
     /** this * other, broadcast. */
@@ -263,7 +263,7 @@ public final class Tensor {
 
     /** this * c. */
     public Tensor mul(double c) {
-        return mul(scalar(c));
+        return new ElementwiseOps.MulConstant(c).apply(this);
     }
 
     /** this / other, broadcast. */
@@ -278,7 +278,7 @@ public final class Tensor {
 
     /** -this; composed as this * -1. */
     public Tensor neg() {
-        return mul(scalar(-1.0));
+        return mul(-1.0);
     }
 
     /** this ^ p elementwise, for a constant exponent. */
