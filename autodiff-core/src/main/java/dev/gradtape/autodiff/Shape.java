@@ -130,6 +130,12 @@ public final class Shape {
         if (b.dims.length == 0) {
             return a;
         }
+        if (b.broadcastsTo(a)) {
+            return a; // no new shape for the common bias-row case
+        }
+        if (a.broadcastsTo(b)) {
+            return b;
+        }
         int r = Math.max(a.rank(), b.rank());
         int[] out = new int[r];
         for (int i = 0; i < r; i++) {
