@@ -212,4 +212,16 @@ class SafeTensorsTest {
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{} x"));
         assertArrayEquals(new Object[] {"x"}, ((List<?>) Json.parse(Json.write(List.of("x")))).toArray());
     }
+
+    @Test
+    void a_written_file_is_readable_by_others_like_any_ordinary_file() throws IOException {
+        Path file = dir.resolve("model.safetensors");
+        SafeTensors.write(file, Map.of("w", Tensor.vector(1, 2)));
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // regression: the temporary file's private permissions used to carry over (rw-------)
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(file)));
+        }
+        assertArrayEquals(new double[] {1, 2}, SafeTensors.read(file).get("w").toArray());
+    }
 }
