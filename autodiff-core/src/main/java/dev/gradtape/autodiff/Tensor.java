@@ -60,6 +60,21 @@ public final class Tensor {
         return new Tensor(s, data.clone());
     }
 
+    /**
+     * A tensor of the given shape holding a copy of {@code data} in row-major order.
+     *
+     * @throws IllegalArgumentException if the data length is not the shape's size
+     */
+    public static Tensor of(double[] data, Shape shape) {
+        Objects.requireNonNull(data, "Tensor.of: data is null");
+        Objects.requireNonNull(shape, "Tensor.of: shape is null");
+        if (data.length != shape.size()) {
+            throw new IllegalArgumentException("Tensor.of: " + data.length + " values cannot fill shape "
+                    + shape + ", which holds " + shape.size() + "; pass exactly " + shape.size() + " values");
+        }
+        return new Tensor(shape, data.clone());
+    }
+
     /** A rank-1 tensor holding a copy of {@code values}. */
     public static Tensor vector(double... values) {
         return of(values, values.length);

@@ -75,6 +75,7 @@ class OpRegistryTest {
     /** Operation signature -> why it has no gradient property. */
     static final Map<String, String> EXEMPT = Map.ofEntries(
             entry("of(double[],int[])", "factory"),
+            entry("of(double[],Shape)", "factory"),
             entry("vector(double[])", "factory"),
             entry("matrix(double[][])", "factory"),
             entry("scalar(double)", "factory"),

@@ -18,8 +18,9 @@ import java.util.Objects;
  * TensorFlow use: both bias corrections are folded into lr_t, and epsilon is added to sqrt(v)
  * (Keras' documentation calls it "epsilon hat"), not to sqrt(v / (1 - beta2^t)) as in the
  * paper's Algorithm 1. The two differ only in how epsilon is scaled. lr is the schedule's rate
- * at step t - 1. beta^t is computed with {@link StrictMath#pow}, so the same bits come out on
- * every JVM and a run resumed from a checkpoint (which stores t) continues bit-for-bit.
+ * at step t - 1. beta^t is a running product of t multiplications (after a checkpoint is loaded
+ * it is recomputed the same way), so the same bits come out on every JVM and a run resumed from
+ * a checkpoint (which stores t) continues bit-for-bit.
  *
  * <p>State: slots {@code m} and {@code v} per parameter, and the step count.
  */
@@ -31,6 +32,10 @@ public final class Adam extends SlotOptimizer {
     private double cachedLrT;
     private long stepOfLrT = -1;
     private double lrOfLrT = Double.NaN;
+    /** beta1^t and beta2^t for t = powerStep, kept as running products. */
+    private double beta1Power = 1;
+    private double beta2Power = 1;
+    private long powerStep;
 
     /** Adam with Keras' defaults. */
     public Adam() {
@@ -64,7 +69,8 @@ public final class Adam extends SlotOptimizer {
         double[] m = slots[0];
         double[] v = slots[1];
         if (t != stepOfLrT || lr != lrOfLrT) { // once per step, not once per parameter
-            cachedLrT = lr * Math.sqrt(1 - StrictMath.pow(beta2, t)) / (1 - StrictMath.pow(beta1, t));
+            advancePowers(t);
+            cachedLrT = lr * Math.sqrt(1 - beta2Power) / (1 - beta1Power);
             stepOfLrT = t;
             lrOfLrT = lr;
         }
@@ -73,6 +79,24 @@ public final class Adam extends SlotOptimizer {
             m[i] = beta1 * m[i] + (1 - beta1) * g[i];
             v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
             theta[i] -= lrT * m[i] / (Math.sqrt(v[i]) + epsilon);
+        }
+    }
+
+    /**
+     * Brings beta1^t and beta2^t to step t: one multiplication per step in a training loop, and
+     * t multiplications after a jump (a loaded checkpoint), in the same order, so the bits are the
+     * same either way. Cheaper than {@code pow}, which cost a third of a small model's update.
+     */
+    private void advancePowers(long t) {
+        if (t != powerStep + 1) {
+            beta1Power = 1;
+            beta2Power = 1;
+            powerStep = 0;
+        }
+        while (powerStep < t) {
+            beta1Power *= beta1;
+            beta2Power *= beta2;
+            powerStep++;
         }
     }
 

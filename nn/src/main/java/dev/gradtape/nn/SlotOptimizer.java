@@ -155,7 +155,7 @@ abstract class SlotOptimizer implements Optimizer {
             Slots s = slotsOf[i];
             double[] theta = p.current().toArray();
             update(theta, grads.get(i).toArray(), s.arrays(), t, lr);
-            updated.add(Tensor.of(theta, p.shape().dims()));
+            updated.add(Tensor.of(theta, p.shape()));
         }
         for (int i = 0; i < params.size(); i++) {
             if (updated.get(i) != null) {
