@@ -9,7 +9,7 @@ final class ElementwiseOps {
     }
 
     /** a + b. d/da = 1, d/db = 1. */
-    static final class Add extends Function {
+    static final class Add extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             Shape s = Shape.broadcast("add", in[0].shape, in[1].shape);
@@ -25,7 +25,7 @@ final class ElementwiseOps {
     }
 
     /** a * b. d/da = b, d/db = a. */
-    static final class Mul extends Function {
+    static final class Mul extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             Shape s = Shape.broadcast("mul", in[0].shape, in[1].shape);
@@ -44,7 +44,7 @@ final class ElementwiseOps {
      * x + c for a constant c. d/dx = 1. Its own primitive, so that adding a number needs no
      * tensor for it and no broadcasting.
      */
-    static final class AddConstant extends Function {
+    static final class AddConstant extends Primitive {
         private final double c;
 
         AddConstant(double c) {
@@ -71,7 +71,7 @@ final class ElementwiseOps {
     }
 
     /** x * c for a constant c. d/dx = c. Its own primitive for the same reason as AddConstant. */
-    static final class MulConstant extends Function {
+    static final class MulConstant extends Primitive {
         private final double c;
 
         MulConstant(double c) {
@@ -101,7 +101,7 @@ final class ElementwiseOps {
      * a / b. d/da = 1 / b, d/db = -a / b^2 = -(a / b) / b. A primitive rather than a * b^-1 so
      * that the quotient is correctly rounded.
      */
-    static final class Div extends Function {
+    static final class Div extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             Shape s = Shape.broadcast("div", in[0].shape, in[1].shape);
@@ -123,7 +123,7 @@ final class ElementwiseOps {
      * broadcast together. The condition is a constant mask and gets no gradient;
      * d/da = condition, d/db = 1 - condition.
      */
-    static final class Where extends Function {
+    static final class Where extends Primitive {
         @Override
         public String name() {
             return "where";

@@ -32,9 +32,20 @@ import java.util.Arrays;
  * </ul>
  */
 public abstract class Function {
+    private final boolean primitive;
     private Tensor[] inputs;
     private Tensor output;
     private boolean[] needsGradient;
+
+    /** For subclasses: a user-defined operation. */
+    protected Function() {
+        this(false);
+    }
+
+    /** For {@link Primitive}: built-in operations whose forward always returns a new tensor. */
+    Function(boolean primitive) {
+        this.primitive = primitive;
+    }
 
     /** The name shown in graphs and error messages; the class name in lower case by default. */
     public String name() {
@@ -109,7 +120,7 @@ public abstract class Function {
         if (out == null) {
             throw new IllegalStateException(name() + ": forward returned null");
         }
-        if (out.creator != null || isInput(out)) {
+        if (!primitive && (out.creator != null || isInput(out))) {
             out = new Tensor(out.shape, out.data); // data is immutable, so sharing it is safe
         }
         this.output = out;
@@ -163,6 +174,10 @@ public abstract class Function {
             }
         }
         return grads;
+    }
+
+    boolean isPrimitive() {
+        return primitive;
     }
 
     Tensor[] inputsUnsafe() {

@@ -356,8 +356,11 @@ public final class GradientTape implements AutoCloseable {
     void record(Function f) {
         record.add(f);
         Tensor out = f.outputUnsafe();
-        if (out.tape == null && TAPE.compareAndSet(out, (GradientTape) null, this)) {
-            out.slot = slots++; // the usual case: a new tensor, claimed at once
+        if (out.tape == null && (f.isPrimitive() || TAPE.compareAndSet(out, (GradientTape) null, this))) {
+            // the usual case: a new tensor, claimed at once (a primitive's output is new and no
+            // other thread has seen it, so a plain write is enough)
+            out.tape = this;
+            out.slot = slots++;
         } else {
             track(out);
         }

@@ -21,7 +21,7 @@ import java.util.Arrays;
  * Each right-hand side is again a {@code MatMul} with other flags, so the backward is itself
  * differentiable to any order.
  */
-final class MatMul extends Function {
+final class MatMul extends Primitive {
     private final boolean transposeA;
     private final boolean transposeB;
 

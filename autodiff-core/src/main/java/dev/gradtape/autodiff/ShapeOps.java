@@ -10,7 +10,7 @@ final class ShapeOps {
     }
 
     /** The same elements under another shape (no copy). Backward: reshape back. */
-    static final class Reshape extends Function {
+    static final class Reshape extends Primitive {
         private final Shape shape;
 
         Reshape(Shape shape) {
@@ -29,7 +29,7 @@ final class ShapeOps {
     }
 
     /** Broadcasting made visible (NumPy's broadcast_to). Backward: sum back to the input shape. */
-    static final class BroadcastTo extends Function {
+    static final class BroadcastTo extends Primitive {
         private final Shape shape;
 
         BroadcastTo(Shape shape) {
@@ -51,7 +51,7 @@ final class ShapeOps {
      * Sum over some axes. d/dx of each element is 1: backward broadcasts the gradient back over
      * the summed axes.
      */
-    static final class Sum extends Function {
+    static final class Sum extends Primitive {
         private final boolean[] reduce;
         private final Shape kept;
         private final Shape out;
@@ -77,7 +77,7 @@ final class ShapeOps {
      * Maximum along one axis. The gradient goes to the first position of the maximum (a constant
      * one-hot mask), so ties are not split.
      */
-    static final class Max extends Function {
+    static final class Max extends Primitive {
         private final int axis;
         private final Shape kept;
         private final Shape out;
@@ -130,7 +130,7 @@ final class ShapeOps {
     }
 
     /** Reorders the axes: output axis i is input axis perm[i]. Backward: the inverse permutation. */
-    static final class Permute extends Function {
+    static final class Permute extends Primitive {
         private final int[] perm;
 
         Permute(int[] perm) {
@@ -175,7 +175,7 @@ final class ShapeOps {
     }
 
     /** Elements [start, end) along one axis. Backward: pad the gradient with zeros. */
-    static final class Slice extends Function {
+    static final class Slice extends Primitive {
         private final int axis;
         private final int start;
         private final int end;
@@ -211,7 +211,7 @@ final class ShapeOps {
     }
 
     /** Adds zeros before and after along one axis. Backward: slice the gradient back out. */
-    static final class Pad extends Function {
+    static final class Pad extends Primitive {
         private final int axis;
         private final int before;
         private final int after;
@@ -246,7 +246,7 @@ final class ShapeOps {
     }
 
     /** Joins tensors along one axis. Backward: each input gets its slice of the gradient. */
-    static final class Concat extends Function {
+    static final class Concat extends Primitive {
         private final int axis;
 
         Concat(int axis) {

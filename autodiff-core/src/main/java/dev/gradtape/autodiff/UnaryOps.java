@@ -9,7 +9,7 @@ final class UnaryOps {
     }
 
     /** x^p for a constant p. d/dx = p x^(p-1). At x = 0 with p < 1 the derivative is infinite. */
-    static final class Pow extends Function {
+    static final class Pow extends Primitive {
         private final double p;
 
         Pow(double p) {
@@ -41,7 +41,7 @@ final class UnaryOps {
     }
 
     /** e^x. d/dx = e^x, the output itself. */
-    static final class Exp extends Function {
+    static final class Exp extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -57,7 +57,7 @@ final class UnaryOps {
     }
 
     /** Natural logarithm. d/dx = 1 / x. Defined for x > 0; log(0) = -infinity. */
-    static final class Log extends Function {
+    static final class Log extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -73,7 +73,7 @@ final class UnaryOps {
     }
 
     /** Square root. d/dx = 1 / (2 sqrt(x)), infinite at 0. */
-    static final class Sqrt extends Function {
+    static final class Sqrt extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -89,7 +89,7 @@ final class UnaryOps {
     }
 
     /** Hyperbolic tangent. d/dx = 1 - tanh(x)^2, from the output. */
-    static final class Tanh extends Function {
+    static final class Tanh extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -108,7 +108,7 @@ final class UnaryOps {
      * The logistic function 1 / (1 + e^-x). d/dx = s (1 - s) with s the output. A primitive for
      * stability: the forward never evaluates e^x for large positive x.
      */
-    static final class Sigmoid extends Function {
+    static final class Sigmoid extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -137,7 +137,7 @@ final class UnaryOps {
      * d/dx = sigmoid(x). A primitive because a composition of relu and abs would give the wrong
      * derivative (0 instead of 1/2) at x = 0.
      */
-    static final class Softplus extends Function {
+    static final class Softplus extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -160,7 +160,7 @@ final class UnaryOps {
      * Both loops are branch-free: on data of random sign a branch mispredicts half the time, which
      * made relu a quarter of a dense layer's time.
      */
-    static final class Relu extends Function {
+    static final class Relu extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -183,7 +183,7 @@ final class UnaryOps {
     }
 
     /** |x|. d/dx = sign(x), and 0 at the kink x = 0 (as PyTorch). */
-    static final class Abs extends Function {
+    static final class Abs extends Primitive {
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
