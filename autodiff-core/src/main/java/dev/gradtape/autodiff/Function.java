@@ -120,8 +120,10 @@ public abstract class Function {
         if (out == null) {
             throw new IllegalStateException(name() + ": forward returned null");
         }
-        if (!primitive && (out.creator != null || isInput(out))) {
-            out = new Tensor(out.shape, out.data); // data is immutable, so sharing it is safe
+        if (!primitive && (out.creator != null || out.tape != null || isInput(out))) {
+            // a tensor that is already part of some graph: give the output an identity of its
+            // own (data is immutable, so sharing it is safe)
+            out = new Tensor(out.shape, out.data);
         }
         this.output = out;
         if (state.anomaly) {

@@ -172,4 +172,32 @@ class CustomFunctionTest {
         applied.apply(Tensor.ones(2));
         assertEquals("cube((2,)) -> (2,)", applied.toString());
     }
+
+    /** Regression: a forward that returns a tensor the tape already tracks gets its own node. */
+    @Test
+    void a_forward_returning_an_already_watched_tensor_gets_an_output_of_its_own() {
+        Tensor w = Tensor.scalar(2.0);
+        Tensor x = Tensor.scalar(5.0);
+        final class ReturnsW extends Function { // y = w whatever x is, so dy/dx = 0
+            @Override
+            protected Tensor forward(Tensor... in) {
+                return w;
+            }
+
+            @Override
+            protected Tensor[] backward(Tensor g) {
+                return new Tensor[] {g.mul(0.0)};
+            }
+        }
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(w);
+            tape.watch(x);
+            Tensor y = new ReturnsW().apply(x);
+            assertTrue(y != w, "the output is a new tensor");
+            Tensor loss = y.mul(w); // dL/dw = y = 2 through the direct path only
+            List<Tensor> g = tape.gradient(loss, List.of(w, x));
+            assertEquals(2.0, g.get(0).item(), 0.0);
+            assertEquals(0.0, g.get(1).item(), 0.0);
+        }
+    }
 }
