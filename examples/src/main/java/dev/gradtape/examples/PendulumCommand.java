@@ -45,6 +45,10 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
         require(evalEvery >= 1, "--eval-every", "must be at least 1, got " + evalEvery);
         RunFolder folder = openRunFolder("pendulum-seed" + seed);
+        return runIn(folder, () -> train(folder));
+    }
+
+    private int train(RunFolder folder) throws Exception {
         PrintWriter out = stdout();
         GaussianPolicy policy = PendulumRecipe.policy(seed);
         Adam adam = PendulumRecipe.policyOptimizer(episodes);

@@ -2,6 +2,7 @@ package dev.gradtape.examples;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,6 +32,16 @@ abstract class RunCommand {
             return RunFolder.open(dir, force);
         } catch (IllegalArgumentException e) {
             throw new UsageException(spec, e.getMessage());
+        }
+    }
+
+    /** Runs {@code body} writing into {@code folder}; if it fails, an unused new folder is removed. */
+    final int runIn(RunFolder folder, Callable<Integer> body) throws Exception {
+        try {
+            return body.call();
+        } catch (Exception | Error e) {
+            folder.discardIfUnused();
+            throw e;
         }
     }
 

@@ -19,9 +19,12 @@ import java.nio.file.StandardOpenOption;
  */
 final class RunFolder {
     private final Path dir;
+    /** True if {@link #open} made the folder, so a failed run may take it away again. */
+    private final boolean created;
 
-    private RunFolder(Path dir) {
+    private RunFolder(Path dir, boolean created) {
         this.dir = dir;
+        this.created = created;
     }
 
     /**
@@ -41,6 +44,7 @@ final class RunFolder {
             throw new IllegalArgumentException("the output folder " + dir + " already exists and is"
                     + " not empty; pass --force to overwrite its files or choose another --out");
         }
+        boolean existed = Files.isDirectory(d);
         try {
             Files.createDirectories(d);
             Path probe = Files.createTempFile(d, ".write-test", ".tmp");
@@ -49,7 +53,7 @@ final class RunFolder {
             throw new IllegalArgumentException("cannot write to the output folder " + dir + " ("
                     + describe(e) + "); choose another --out");
         }
-        return new RunFolder(d);
+        return new RunFolder(d, !existed);
     }
 
     /**
@@ -110,6 +114,20 @@ final class RunFolder {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Removes the folder if this run created it and nothing was written to it: a run that fails
+     * before writing anything leaves no empty folder behind (and blocks no later run).
+     */
+    void discardIfUnused() {
+        if (created && isEmpty(dir)) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // best effort: the run's own failure is what gets reported
+            }
         }
     }
 

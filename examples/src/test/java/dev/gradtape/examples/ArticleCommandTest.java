@@ -2,6 +2,7 @@ package dev.gradtape.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,7 @@ class ArticleCommandTest {
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("gradtape article: failed: Reinforce update "), r.err());
         assertTrue(r.err().contains("NaN"), r.err());
+        assertFalse(Files.exists(tmp.resolve("diverged")), "the failed run left its empty folder behind");
     }
 
     @Test
