@@ -1,7 +1,6 @@
 package dev.gradtape.nn;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Adam (Kingma and Ba, 2014) in Keras' form, with Keras' defaults: learning rate 0.001,
@@ -52,7 +51,7 @@ public final class Adam extends SlotOptimizer {
     }
 
     private Adam(Builder b) {
-        super("Adam", scheduleOf("Adam", b.schedule, b.learningRate),
+        super("Adam", b.rateSchedule(),
                 List.of("m", "v"));
         this.beta1 = Hyper.unitInterval("Adam", "beta1", b.beta1);
         this.beta2 = Hyper.unitInterval("Adam", "beta2", b.beta2);
@@ -120,28 +119,17 @@ public final class Adam extends SlotOptimizer {
         return "beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon;
     }
 
-    /** Settings for {@link Adam}; each is checked when {@link #build()} is called. */
-    public static final class Builder {
-        private double learningRate = 0.001;
-        private LearningRateSchedule schedule;
+    /**
+     * Settings for {@link Adam}, starting from its defaults (learning rate 0.001); each is checked
+     * when {@link #build()} is called.
+     */
+    public static final class Builder extends RateBuilder<Builder> {
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double epsilon = 1e-7;
 
         private Builder() {
-        }
-
-        /** A constant learning rate, > 0 (default 0.001); replaces any schedule set before. */
-        public Builder learningRate(double value) {
-            this.learningRate = value;
-            this.schedule = null;
-            return this;
-        }
-
-        /** A learning-rate schedule; replaces any constant rate set before. */
-        public Builder schedule(LearningRateSchedule value) {
-            this.schedule = Objects.requireNonNull(value, "Adam.Builder: schedule is null");
-            return this;
+            super("Adam", 0.001);
         }
 
         /** The first-moment decay, in [0, 1) (default 0.9). */

@@ -2,7 +2,6 @@ package dev.gradtape.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * RMSprop (Hinton's lecture 6e) in Keras' form, with Keras' defaults: learning rate 0.001,
@@ -45,7 +44,7 @@ public final class RmsProp extends SlotOptimizer {
     }
 
     private RmsProp(Builder b) {
-        super("RmsProp", scheduleOf("RmsProp", b.schedule, b.learningRate),
+        super("RmsProp", b.rateSchedule(),
                 slotNames(b));
         this.rho = b.rho;
         this.momentum = b.momentum;
@@ -121,29 +120,18 @@ public final class RmsProp extends SlotOptimizer {
                 + centered;
     }
 
-    /** Settings for {@link RmsProp}; each is checked when {@link #build()} is called. */
-    public static final class Builder {
-        private double learningRate = 0.001;
-        private LearningRateSchedule schedule;
+    /**
+     * Settings for {@link RmsProp}, starting from its defaults (learning rate 0.001); each is checked
+     * when {@link #build()} is called.
+     */
+    public static final class Builder extends RateBuilder<Builder> {
         private double rho = 0.9;
         private double momentum;
         private double epsilon = 1e-7;
         private boolean centered;
 
         private Builder() {
-        }
-
-        /** A constant learning rate, > 0 (default 0.001); replaces any schedule set before. */
-        public Builder learningRate(double value) {
-            this.learningRate = value;
-            this.schedule = null;
-            return this;
-        }
-
-        /** A learning-rate schedule; replaces any constant rate set before. */
-        public Builder schedule(LearningRateSchedule value) {
-            this.schedule = Objects.requireNonNull(value, "RmsProp.Builder: schedule is null");
-            return this;
+            super("RmsProp", 0.001);
         }
 
         /** The decay of the mean square, in [0, 1) (default 0.9). */

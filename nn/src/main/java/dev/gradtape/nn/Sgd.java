@@ -1,7 +1,6 @@
 package dev.gradtape.nn;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Stochastic gradient descent with optional momentum and Nesterov momentum, in Keras' form, with
@@ -39,7 +38,7 @@ public final class Sgd extends SlotOptimizer {
     }
 
     private Sgd(Builder b) {
-        super("Sgd", scheduleOf("Sgd", b.schedule, b.learningRate),
+        super("Sgd", b.rateSchedule(),
                 Hyper.unitInterval("Sgd", "momentum", b.momentum) > 0
                         ? List.of("velocity") : List.of());
         if (b.nesterov && b.momentum == 0) {
@@ -85,27 +84,16 @@ public final class Sgd extends SlotOptimizer {
         return "momentum=" + momentum + ", nesterov=" + nesterov;
     }
 
-    /** Settings for {@link Sgd}; each is checked when {@link #build()} is called. */
-    public static final class Builder {
-        private double learningRate = 0.01;
-        private LearningRateSchedule schedule;
+    /**
+     * Settings for {@link Sgd}, starting from its defaults (learning rate 0.01); each is checked
+     * when {@link #build()} is called.
+     */
+    public static final class Builder extends RateBuilder<Builder> {
         private double momentum;
         private boolean nesterov;
 
         private Builder() {
-        }
-
-        /** A constant learning rate, > 0 (default 0.01); replaces any schedule set before. */
-        public Builder learningRate(double value) {
-            this.learningRate = value;
-            this.schedule = null;
-            return this;
-        }
-
-        /** A learning-rate schedule; replaces any constant rate set before. */
-        public Builder schedule(LearningRateSchedule value) {
-            this.schedule = Objects.requireNonNull(value, "Sgd.Builder: schedule is null");
-            return this;
+            super("Sgd", 0.01);
         }
 
         /** The momentum coefficient, in [0, 1) (default 0). */

@@ -35,13 +35,6 @@ abstract class SlotOptimizer implements Optimizer {
         this.slotNames = List.copyOf(slotNames);
     }
 
-    /** The schedule if one was set, else a constant learning rate, which must be > 0. */
-    static LearningRateSchedule scheduleOf(String kind, LearningRateSchedule schedule,
-            double learningRate) {
-        return schedule != null ? schedule
-                : LearningRateSchedule.constant(Hyper.positive(kind, "learningRate", learningRate));
-    }
-
     /**
      * The slots of each parameter (null for frozen ones), after checking that names are unique and
      * that held state fits. The answer is remembered for the same parameters (by identity), so a
