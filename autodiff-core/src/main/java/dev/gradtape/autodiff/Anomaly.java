@@ -18,7 +18,7 @@ final class Anomaly {
                 backwardOf != null, "anomaly in " + where + ": " + f.name() + " produced "
                 + out.data[bad] + " at flat index " + bad + " of its output " + out.shape
                 + " from inputs of shapes " + Function.shapesOf(f.inputsUnsafe())
-                + describeInputs(f.inputsUnsafe(), bad));
+                + describeInputs(f.inputsUnsafe()));
     }
 
     static void checkBackward(Function f, Tensor gradOutput, Tensor[] grads) {
@@ -38,7 +38,8 @@ final class Anomaly {
         }
     }
 
-    private static String describeInputs(Tensor[] inputs, int index) {
+    /** The inputs' values when every input is a single number, else nothing. */
+    private static String describeInputs(Tensor[] inputs) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i].data.length == 1) {

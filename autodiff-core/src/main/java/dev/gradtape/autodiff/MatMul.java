@@ -73,7 +73,7 @@ final class MatMul extends Primitive {
             // The common case (every Dense layer) skips the batch bookkeeping.
             double[] r = new double[n * m];
             MatMulEngine.multiply(a.data, transposeA, b.data, transposeB, r, n, k, m);
-            return new Tensor(Shape.of(n, m), r);
+            return new Tensor(Shape.ofTrusted(new int[] {n, m}), r);
         }
         Shape batchA = Shape.of(Arrays.copyOf(sa.dimsUnsafe(), sa.rank() - 2));
         Shape batchB = Shape.of(Arrays.copyOf(sb.dimsUnsafe(), sb.rank() - 2));
