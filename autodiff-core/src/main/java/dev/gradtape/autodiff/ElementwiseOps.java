@@ -11,6 +11,12 @@ final class ElementwiseOps {
     /** a + b. d/da = 1, d/db = 1. */
     static final class Add extends Primitive {
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.ADD, input(0).shape, input(1).shape,
+                    output().shape);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             Shape s = Shape.broadcast("add", in[0].shape, in[1].shape);
             return new Tensor(s, Broadcast.binary(Broadcast.Op.ADD, in[0], in[1], s));
@@ -26,6 +32,12 @@ final class ElementwiseOps {
 
     /** a * b. d/da = b, d/db = a. */
     static final class Mul extends Primitive {
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.MUL, input(0).shape, input(1).shape,
+                    output().shape);
+        }
+
         @Override
         protected Tensor forward(Tensor... in) {
             Shape s = Shape.broadcast("mul", in[0].shape, in[1].shape);
@@ -57,6 +69,11 @@ final class ElementwiseOps {
         }
 
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Affine(false, c);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
             double[] r = new double[x.length];
@@ -84,6 +101,11 @@ final class ElementwiseOps {
         }
 
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Affine(true, c);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
             double[] r = new double[x.length];
@@ -102,6 +124,12 @@ final class ElementwiseOps {
      * that the quotient is correctly rounded.
      */
     static final class Div extends Primitive {
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.DIV, input(0).shape, input(1).shape,
+                    output().shape);
+        }
+
         @Override
         protected Tensor forward(Tensor... in) {
             Shape s = Shape.broadcast("div", in[0].shape, in[1].shape);

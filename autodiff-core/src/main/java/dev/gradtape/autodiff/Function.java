@@ -182,6 +182,25 @@ public abstract class Function {
         return primitive;
     }
 
+    /**
+     * Runs {@link #forward} again on new inputs of the recorded shapes, for a {@link Replay} of an
+     * operation that has no kernel of its own: the instance becomes the node of this run.
+     */
+    final Tensor rerunForward(Tensor[] newInputs) {
+        this.inputs = newInputs;
+        Tensor out = forward(newInputs);
+        if (out == null) {
+            throw new IllegalStateException(name() + ": forward returned null");
+        }
+        this.output = out;
+        return out;
+    }
+
+    /** The kernel a {@link Replay} runs this operation with; see {@link Primitive#replayKernel}. */
+    ReplayKernel replayKernel() {
+        return null;
+    }
+
     Tensor[] inputsUnsafe() {
         return inputs;
     }

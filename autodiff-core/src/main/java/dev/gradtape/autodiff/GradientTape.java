@@ -83,7 +83,16 @@ public final class GradientTape implements AutoCloseable {
         this.persistent = persistent;
         this.watchAccessedVariables = watchAccessedVariables;
         TapeState.get().open.add(this);
+        OPEN_TAPES.incrementAndGet();
     }
+
+    /**
+     * Tapes opened and not yet closed, in all threads. While it is zero no tape can watch
+     * anything, so {@link #watchAccessed} returns without looking up this thread's state: reading
+     * parameters outside any tape (a replayed training step, evaluation) costs nothing.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN_TAPES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Opens a persistent tape: {@link #gradient} may be called any number of times. */
     public static GradientTape persistent() {
@@ -110,6 +119,9 @@ public final class GradientTape implements AutoCloseable {
      * @return {@code t}
      */
     public static Tensor watchAccessed(Tensor t) {
+        if (OPEN_TAPES.get() == 0) {
+            return t;
+        }
         TapeState state = TapeState.get();
         if (state.pauseDepth > 0) {
             return t;
@@ -251,6 +263,47 @@ public final class GradientTape implements AutoCloseable {
         }
     }
 
+    /**
+     * Compiles what this tape recorded into a {@link Replay}: the same computation, run again on
+     * new values of {@code sources} and {@code inputs} without recording, with gradients with
+     * respect to the sources. Call it before {@link #gradient} on a tape that is not persistent
+     * (the gradient call frees the record).
+     *
+     * @param target the scalar to differentiate, computed by an operation this tape recorded
+     * @param sources the leaves to differentiate with respect to (for example the parameters'
+     *     values); each run gives their values to {@link Replay#start}
+     * @param inputs other leaves whose values change from run to run (observations, sampled
+     *     actions, rewards), set with {@link Replay#set}; every other leaf is frozen
+     * @throws IllegalArgumentException if a source or input is not watched by this tape or not a
+     *     leaf, the target was not recorded or has more than one element, or a watched leaf the
+     *     target depends on is neither a source nor an input
+     * @throws IllegalStateException if the tape is closed or its record was freed
+     */
+    public Replay replay(Tensor target, List<Tensor> sources, List<Tensor> inputs) {
+        Objects.requireNonNull(target, "GradientTape.replay: target is null");
+        Objects.requireNonNull(sources, "GradientTape.replay: sources is null");
+        Objects.requireNonNull(inputs, "GradientTape.replay: inputs is null");
+        checkOpen("replay");
+        if (released) {
+            throw new IllegalStateException("GradientTape.replay: the record was freed by gradient();"
+                    + " call replay before gradient, or open the tape with GradientTape.persistent()");
+        }
+        checkWatched(sources, "source");
+        checkWatched(inputs, "input");
+        return new Replay(new ArrayList<>(record), target, sources, inputs, this::isTracked);
+    }
+
+    private void checkWatched(List<Tensor> leaves, String kind) {
+        for (int i = 0; i < leaves.size(); i++) {
+            Tensor t = Objects.requireNonNull(leaves.get(i), "GradientTape.replay: a " + kind + " is null");
+            if (!isTracked(t)) {
+                throw new IllegalArgumentException("GradientTape.replay: " + kind + " " + i + " (shape "
+                        + t.shape + ") is not watched by this tape, so operations on it alone were not"
+                        + " recorded; call tape.watch on it before using it");
+            }
+        }
+    }
+
     /** The reverse walk: returns the accumulated gradient of every slot (null where none). */
     private Tensor[] backward(Tensor target, Tensor seed, TapeState state) {
         Tensor[] grads = new Tensor[slots];
@@ -325,6 +378,7 @@ public final class GradientTape implements AutoCloseable {
             return;
         }
         closed = true;
+        OPEN_TAPES.decrementAndGet();
         recording = false;
         release();
         if (Thread.currentThread() == owner) {

@@ -51,6 +51,15 @@ final class MatMul extends Primitive {
     }
 
     @Override
+    ReplayKernel replayKernel() {
+        // batched products keep the primitive's own loops (through the generic kernel)
+        return input(0).rank() == 2 && input(1).rank() == 2
+                ? new ReplayKernels.MatMul2(transposeA, transposeB, input(0).shape, input(1).shape,
+                        output().shape)
+                : null;
+    }
+
+    @Override
     protected Tensor forward(Tensor... in) {
         Tensor a = in[0];
         Tensor b = in[1];

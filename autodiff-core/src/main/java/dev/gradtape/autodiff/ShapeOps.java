@@ -18,6 +18,11 @@ final class ShapeOps {
         }
 
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Copy();
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             return new Tensor(shape, in[0].data);
         }
@@ -34,6 +39,11 @@ final class ShapeOps {
 
         BroadcastTo(Shape shape) {
             this.shape = shape;
+        }
+
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Reduce(input(0).shape, shape, false);
         }
 
         @Override
@@ -60,6 +70,11 @@ final class ShapeOps {
             this.reduce = reduce;
             this.kept = kept;
             this.out = out;
+        }
+
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Reduce(kept, input(0).shape, true);
         }
 
         @Override

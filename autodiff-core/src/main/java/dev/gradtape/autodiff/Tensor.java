@@ -192,6 +192,21 @@ public final class Tensor {
     }
 
     /**
+     * Copies the elements in row-major order into {@code destination}, for loops that reuse one
+     * array instead of allocating with {@link #toArray()} (optimisers, for example).
+     *
+     * @throws IllegalArgumentException if the destination's length is not this tensor's size
+     */
+    public void copyTo(double[] destination) {
+        Objects.requireNonNull(destination, "Tensor.copyTo: destination is null");
+        if (destination.length != data.length) {
+            throw new IllegalArgumentException("Tensor.copyTo: a tensor of shape " + shape + " has "
+                    + data.length + " elements but the destination holds " + destination.length);
+        }
+        System.arraycopy(data, 0, destination, 0, data.length);
+    }
+
+    /**
      * The single element of a scalar or one-element tensor.
      *
      * @throws IllegalStateException if the tensor has more than one element

@@ -22,6 +22,11 @@ final class UnaryOps {
         }
 
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Pow(p);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
             double[] r = new double[x.length];
@@ -43,6 +48,11 @@ final class UnaryOps {
     /** e^x. d/dx = e^x, the output itself. */
     static final class Exp extends Primitive {
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.EXP);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
             double[] r = new double[x.length];
@@ -58,6 +68,11 @@ final class UnaryOps {
 
     /** Natural logarithm. d/dx = 1 / x. Defined for x > 0; log(0) = -infinity. */
     static final class Log extends Primitive {
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.LOG);
+        }
+
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -75,6 +90,11 @@ final class UnaryOps {
     /** Square root. d/dx = 1 / (2 sqrt(x)), infinite at 0. */
     static final class Sqrt extends Primitive {
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.SQRT);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
             double[] r = new double[x.length];
@@ -90,6 +110,11 @@ final class UnaryOps {
 
     /** Hyperbolic tangent. d/dx = 1 - tanh(x)^2, from the output. */
     static final class Tanh extends Primitive {
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.TANH);
+        }
+
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -109,6 +134,11 @@ final class UnaryOps {
      * stability: the forward never evaluates e^x for large positive x.
      */
     static final class Sigmoid extends Primitive {
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.SIGMOID);
+        }
+
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
@@ -139,6 +169,11 @@ final class UnaryOps {
      */
     static final class Softplus extends Primitive {
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.SOFTPLUS);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
             double[] r = new double[x.length];
@@ -162,6 +197,11 @@ final class UnaryOps {
      */
     static final class Relu extends Primitive {
         @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.RELU);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;
             double[] r = new double[x.length];
@@ -184,6 +224,11 @@ final class UnaryOps {
 
     /** |x|. d/dx = sign(x), and 0 at the kink x = 0 (as PyTorch). */
     static final class Abs extends Primitive {
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.ABS);
+        }
+
         @Override
         protected Tensor forward(Tensor... in) {
             double[] x = in[0].data;

@@ -2,7 +2,6 @@ package dev.gradtape.nn;
 
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +25,14 @@ abstract class SlotOptimizer implements Optimizer {
     private Parameter[] resolvedFor;
     private Slots[] resolved;
 
-    private record Slots(Shape shape, double[][] arrays) {
+    /**
+     * A parameter's slots, and two scratch arrays the update reads the gradient from and computes
+     * the new value in, so that a step allocates only the new values.
+     */
+    private record Slots(Shape shape, double[][] arrays, double[] gradient, double[] theta) {
+        Slots(Shape shape, double[][] arrays) {
+            this(shape, arrays, new double[shape.size()], new double[shape.size()]);
+        }
     }
 
     SlotOptimizer(String kind, LearningRateSchedule schedule, List<String> slotNames) {
@@ -138,21 +144,21 @@ abstract class SlotOptimizer implements Optimizer {
         Slots[] slotsOf = resolve(params);
         long t = iterations + 1;
         // Compute every new value before assigning any, so all parameters see the same step.
-        List<Tensor> updated = new ArrayList<>(params.size());
+        Tensor[] updated = new Tensor[params.size()];
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (!p.trainable()) {
-                updated.add(null);
                 continue;
             }
             Slots s = slotsOf[i];
-            double[] theta = p.current().toArray();
-            update(theta, grads.get(i).toArray(), s.arrays(), t, lr);
-            updated.add(Tensor.of(theta, p.shape()));
+            p.current().copyTo(s.theta());
+            grads.get(i).copyTo(s.gradient());
+            update(s.theta(), s.gradient(), s.arrays(), t, lr);
+            updated[i] = Tensor.of(s.theta(), p.shape());
         }
-        for (int i = 0; i < params.size(); i++) {
-            if (updated.get(i) != null) {
-                params.get(i).assign(updated.get(i));
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] != null) {
+                params.get(i).bind(updated[i]); // a fresh leaf: no detach needed
             }
         }
         iterations = t;

@@ -79,6 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "auto (vector when the JVM has jdk.incubator.vector) or plain (default: ${DEFAULT-VALUE})")
     String kernel;
 
+    @Option(names = "--engine", defaultValue = "replay",
+            description = "A: replay (record the episode once, then replay it) or eager (a new tape"
+                    + " every episode) (default: ${DEFAULT-VALUE})")
+    String engine;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed of every random draw (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -119,12 +124,18 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void runA() {
+        SeedWorkload.Engine e = switch (engine) {
+            case "replay" -> SeedWorkload.Engine.REPLAY;
+            case "eager" -> SeedWorkload.Engine.EAGER;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "bench: --engine " + engine + " is not an engine; use replay or eager");
+        };
         int n = (int) (episodes == null ? 10_000 : episodes);
         for (int rep = 1; rep <= (reps == null ? 5 : reps); rep++) {
-            SeedWorkload.Run r = SeedWorkload.run(n, seed);
+            SeedWorkload.Run r = SeedWorkload.run(n, seed, e);
             print("RESULT peer=gradtape workload=A threads=%d rep=%d episodes=%d seconds=%.5f ups=%.1f"
-                    + " mu=%.4f sigma=%.4f reward_last1000=%.4f%s", ComputeConfig.threads(), rep, n,
-                    r.seconds(), r.ups(), r.mu(), r.sigma(), r.rewardTail(), tail());
+                    + " mu=%.4f sigma=%.4f reward_last1000=%.4f engine=%s%s", ComputeConfig.threads(), rep,
+                    n, r.seconds(), r.ups(), r.mu(), r.sigma(), r.rewardTail(), engine, tail());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.gradtape.examples.bench;
 
 import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.Replay;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Dense;
@@ -22,6 +23,11 @@ import java.util.SplittableRandom;
  * beta = 1, and takes one Adam step (lr 1e-3, betas 0.9 / 0.999, eps 1e-7) on
  * loss = -R log(pdf(a; mu, sigma) + 1e-5), with one forward pass per episode.
  *
+ * <p>Two engines run it. {@link Engine#EAGER} records a new tape every episode, the way the
+ * article's three lines read. {@link Engine#REPLAY} records the episode once and then replays it
+ * ({@link Replay}): the action and the reward are the replay's inputs, the parameters its
+ * sources. Both give the same numbers, bit for bit.
+ *
  * <p>Everything random comes from one {@link SplittableRandom} seeded by the caller.
  */
 public final class SeedWorkload {
@@ -38,9 +44,30 @@ public final class SeedWorkload {
     private final List<Parameter> params;
     private final Adam adam;
     private final Tensor state = Tensor.of(new double[] {1.0}, 1, 1);
+    private final Engine engine;
+    // the replay's recorded tensors (null for the eager engine)
+    private Replay replay;
+    private Tensor muRecorded;
+    private Tensor sigmaRecorded;
+    private final Tensor actionInput = Tensor.scalar(0.0);
+    private final Tensor rewardInput = Tensor.scalar(0.0);
 
-    /** A fresh actor and optimiser, initialised from {@code seed}. */
+    /** How an episode's gradient is computed. */
+    public enum Engine {
+        /** A new gradient tape every episode. */
+        EAGER,
+        /** The episode recorded once, then replayed. */
+        REPLAY
+    }
+
+    /** A fresh actor and optimiser, initialised from {@code seed}, run on the eager engine. */
     public SeedWorkload(long seed) {
+        this(seed, Engine.EAGER);
+    }
+
+    /** A fresh actor and optimiser, initialised from {@code seed}, run on {@code engine}. */
+    public SeedWorkload(long seed, Engine engine) {
+        this.engine = engine;
         rng = new SplittableRandom(seed);
         trunk = new Sequential(
                 new Dense(1, 5, Initializers.heNormal(), Initializers.zeros(), rng), new ReLU(),
@@ -59,8 +86,44 @@ public final class SeedWorkload {
         return ZETA * BETA / Math.max(ZETA, Math.abs(TAU - a));
     }
 
+    /** The article's loss, -R log(pdf(a; mu, sigma) + 1e-5), with a and R as tensors. */
+    private static Tensor loss(Tensor mu, Tensor sigma, Tensor a, Tensor r) {
+        Tensor z = mu.neg().add(a).div(sigma);
+        Tensor pdf = z.square().mul(-0.5).exp().div(sigma.mul(SQRT_2PI));
+        return pdf.add(1e-5).log().mul(r).neg().sum();
+    }
+
     /** Runs one episode (forward, sample, loss, backward, Adam step) and returns its reward. */
     public double episode() {
+        return engine == Engine.EAGER ? eagerEpisode() : replayEpisode();
+    }
+
+    private double replayEpisode() {
+        if (replay == null) {
+            record();
+        }
+        replay.start(Parameter.values(params));
+        double a = replay.item(muRecorded) + replay.item(sigmaRecorded) * rng.nextGaussian();
+        double r = reward(a);
+        replay.set(actionInput, a).set(rewardInput, r);
+        adam.apply(params, replay.gradient());
+        return r;
+    }
+
+    /** Records one episode's computation, with example action and reward, for replay. */
+    private void record() {
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(actionInput);
+            tape.watch(rewardInput);
+            Tensor h = trunk.forward(state);
+            muRecorded = muHead.forward(h);
+            sigmaRecorded = softplus.forward(sigmaHead.forward(h));
+            Tensor loss = loss(muRecorded, sigmaRecorded, actionInput, rewardInput);
+            replay = tape.replay(loss, Parameter.values(params), List.of(actionInput, rewardInput));
+        }
+    }
+
+    private double eagerEpisode() {
         try (GradientTape tape = new GradientTape()) {
             Tensor h = trunk.forward(state);
             Tensor mu = muHead.forward(h);
@@ -91,9 +154,14 @@ public final class SeedWorkload {
         }
     }
 
-    /** Builds a fresh workload from {@code seed} and times {@code episodes} episodes of it. */
+    /** Builds a fresh workload from {@code seed} and times {@code episodes} eager episodes. */
     public static Run run(int episodes, long seed) {
-        SeedWorkload w = new SeedWorkload(seed);
+        return run(episodes, seed, Engine.EAGER);
+    }
+
+    /** Builds a fresh workload from {@code seed} and times {@code episodes} episodes on {@code engine}. */
+    public static Run run(int episodes, long seed, Engine engine) {
+        SeedWorkload w = new SeedWorkload(seed, engine);
         int tailFrom = episodes - Math.min(1000, episodes);
         double tail = 0;
         long t0 = System.nanoTime();

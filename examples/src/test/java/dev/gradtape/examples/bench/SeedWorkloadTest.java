@@ -1,5 +1,6 @@
 package dev.gradtape.examples.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,18 @@ class SeedWorkloadTest {
         assertEquals(a.sigma(), b.sigma());
         assertEquals(a.rewardTail(), b.rewardTail());
         assertNotEquals(a.mu(), c.mu());
+    }
+
+    @Test
+    void the_replayed_episode_gives_the_eager_tape_s_numbers_bit_for_bit() {
+        for (long seed : new long[] {0, 7, 11}) {
+            SeedWorkload eager = new SeedWorkload(seed, SeedWorkload.Engine.EAGER);
+            SeedWorkload replay = new SeedWorkload(seed, SeedWorkload.Engine.REPLAY);
+            for (int ep = 0; ep < 1500; ep++) {
+                assertEquals(eager.episode(), replay.episode(), "reward of episode " + ep);
+            }
+            assertArrayEquals(eager.policy(), replay.policy(), "seed " + seed);
+        }
     }
 
     @Test

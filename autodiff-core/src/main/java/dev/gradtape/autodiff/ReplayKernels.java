@@ -1,0 +1,353 @@
+package dev.gradtape.autodiff;
+
+import java.util.Arrays;
+
+/**
+ * The {@link ReplayKernel}s of the primitives. Each one mirrors its primitive's forward and
+ * backward expression for expression (the primitive's class comment has the math), so that a
+ * replay gives the eager tape's results bit for bit. Broadcasting is resolved once, at
+ * compilation, into index maps.
+ */
+final class ReplayKernels {
+    private ReplayKernels() {
+    }
+
+    /** The elementwise functions of one tensor. */
+    enum UnaryKind {
+        EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS
+    }
+
+    /** f(x) elementwise; the backward uses x or the output exactly as the primitive does. */
+    static final class Unary extends ReplayKernel {
+        private final UnaryKind kind;
+
+        Unary(UnaryKind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            switch (kind) {
+                case EXP -> { for (int i = 0; i < x.length; i++) out[i] = Math.exp(x[i]); }
+                case LOG -> { for (int i = 0; i < x.length; i++) out[i] = Math.log(x[i]); }
+                case SQRT -> { for (int i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]); }
+                case TANH -> { for (int i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]); }
+                case SIGMOID -> {
+                    for (int i = 0; i < x.length; i++) out[i] = UnaryOps.Sigmoid.sigmoid(x[i]);
+                }
+                case SOFTPLUS -> {
+                    for (int i = 0; i < x.length; i++) {
+                        out[i] = Math.max(x[i], 0.0) + Math.log1p(Math.exp(-Math.abs(x[i])));
+                    }
+                }
+                case RELU -> { for (int i = 0; i < x.length; i++) out[i] = Math.max(x[i], 0.0); }
+                case ABS -> { for (int i = 0; i < x.length; i++) out[i] = Math.abs(x[i]); }
+            }
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] x = in[0];
+            double[] r = gIn[0];
+            switch (kind) {
+                case EXP -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * out[i]; }
+                case LOG -> { for (int i = 0; i < r.length; i++) r[i] = g[i] / x[i]; }
+                case SQRT -> { for (int i = 0; i < r.length; i++) r[i] = g[i] / (out[i] * 2.0); }
+                case TANH -> {
+                    // g (1 - y^2), as g.mul(y.square().neg().add(1))
+                    for (int i = 0; i < r.length; i++) r[i] = g[i] * (out[i] * out[i] * -1.0 + 1.0);
+                }
+                case SIGMOID -> {
+                    // g s (1 - s), as g.mul(s.mul(s.neg().add(1)))
+                    for (int i = 0; i < r.length; i++) r[i] = g[i] * (out[i] * (out[i] * -1.0 + 1.0));
+                }
+                case SOFTPLUS -> {
+                    for (int i = 0; i < r.length; i++) r[i] = g[i] * UnaryOps.Sigmoid.sigmoid(x[i]);
+                }
+                case RELU -> {
+                    // the primitive's branch-free mask: 1 for x > 0 or NaN, 0 for x <= 0
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] = g[i] * (double) (-Double.doubleToRawLongBits(x[i] + 0.0) >>> 63);
+                    }
+                }
+                case ABS -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * Math.signum(x[i]); }
+            }
+        }
+    }
+
+    /** x^p for a constant p: d/dx = p x^(p-1), with x^2 and x^1 ... computed as the primitive does. */
+    static final class Pow extends ReplayKernel {
+        private final double p;
+
+        Pow(double p) {
+            this.p = p;
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = power(x[i], p);
+            }
+        }
+
+        private static double power(double x, double p) {
+            return p == 2 ? x * x : Math.pow(x, p);
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] x = in[0];
+            double[] r = gIn[0];
+            if (p == 2) {
+                for (int i = 0; i < r.length; i++) r[i] = g[i] * (x[i] * 2.0);
+            } else {
+                for (int i = 0; i < r.length; i++) r[i] = g[i] * (power(x[i], p - 1) * p);
+            }
+        }
+    }
+
+    /** x + c or x * c for a constant c. */
+    static final class Affine extends ReplayKernel {
+        private final boolean multiply;
+        private final double c;
+
+        Affine(boolean multiply, double c) {
+            this.multiply = multiply;
+            this.c = c;
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            if (multiply) {
+                for (int i = 0; i < x.length; i++) out[i] = x[i] * c;
+            } else {
+                for (int i = 0; i < x.length; i++) out[i] = x[i] + c;
+            }
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] r = gIn[0];
+            if (multiply) {
+                for (int i = 0; i < r.length; i++) r[i] = g[i] * c;
+            } else {
+                System.arraycopy(g, 0, r, 0, r.length);
+            }
+        }
+    }
+
+    /** The binary operations with broadcasting. */
+    enum BinaryKind {
+        ADD, MUL, DIV
+    }
+
+    /**
+     * a op b with NumPy broadcasting. {@code ia[k]} and {@code ib[k]} are the elements of a and
+     * b that element k of the result reads ({@code null} where an operand has the result's shape).
+     * The gradient of a broadcast operand is summed in row-major order of the result from zero,
+     * the order of {@link Tensor#sumTo}.
+     */
+    static final class Binary extends ReplayKernel {
+        private final BinaryKind kind;
+        private final int[] ia;
+        private final int[] ib;
+
+        Binary(BinaryKind kind, Shape a, Shape b, Shape out) {
+            this.kind = kind;
+            this.ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
+            this.ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            double[] y = in[1];
+            int[] ia = this.ia;
+            int[] ib = this.ib;
+            for (int k = 0; k < out.length; k++) {
+                double u = x[ia == null ? k : ia[k]];
+                double v = y[ib == null ? k : ib[k]];
+                out[k] = switch (kind) {
+                    case ADD -> u + v;
+                    case MUL -> u * v;
+                    case DIV -> u / v;
+                };
+            }
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] a = in[0];
+            double[] b = in[1];
+            double[] ga = gIn[0];
+            double[] gb = gIn[1];
+            if (ga != null) {
+                start(ga, ia);
+            }
+            if (gb != null) {
+                start(gb, ib);
+            }
+            for (int k = 0; k < g.length; k++) {
+                double gk = g[k];
+                int ja = ia == null ? k : ia[k];
+                int jb = ib == null ? k : ib[k];
+                double da;
+                double db;
+                switch (kind) {
+                    case ADD -> {
+                        da = gk;
+                        db = gk;
+                    }
+                    case MUL -> {
+                        da = gk * b[jb];
+                        db = gk * a[ja];
+                    }
+                    default -> {
+                        double gOverB = gk / b[jb];
+                        da = gOverB;
+                        db = gOverB * out[k] * -1.0;
+                    }
+                }
+                if (ga != null) {
+                    send(ga, ja, ia, da);
+                }
+                if (gb != null) {
+                    send(gb, jb, ib, db);
+                }
+            }
+        }
+
+        private static void start(double[] grad, int[] index) {
+            if (index != null) {
+                Arrays.fill(grad, 0.0); // summed from zero, as sumTo does
+            }
+        }
+
+        private static void send(double[] grad, int j, int[] index, double d) {
+            if (index == null) {
+                grad[j] = d;
+            } else {
+                grad[j] += d;
+            }
+        }
+    }
+
+    /**
+     * Sum over axes, and its adjoint broadcastTo: {@code to[k]} is the element of the small side
+     * that element k of the large side adds into (or is copied from).
+     */
+    static final class Reduce extends ReplayKernel {
+        private final int[] to;
+        private final boolean summing;
+
+        /** Summing {@code large} down to {@code small} (true), or broadcasting {@code small} up (false). */
+        Reduce(Shape small, Shape large, boolean summing) {
+            this.to = Broadcast.sourceIndex(small, large);
+            this.summing = summing;
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            if (summing) {
+                sum(in[0], out);
+            } else {
+                expand(in[0], out);
+            }
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            if (summing) {
+                expand(g, gIn[0]);
+            } else {
+                sum(g, gIn[0]);
+            }
+        }
+
+        private void sum(double[] large, double[] small) {
+            Arrays.fill(small, 0.0);
+            for (int k = 0; k < large.length; k++) {
+                small[to[k]] += large[k];
+            }
+        }
+
+        private void expand(double[] small, double[] large) {
+            for (int k = 0; k < large.length; k++) {
+                large[k] = small[to[k]];
+            }
+        }
+    }
+
+    /** reshape: the same elements in the same order. */
+    static final class Copy extends ReplayKernel {
+        @Override
+        void forward(double[][] in, double[] out) {
+            System.arraycopy(in[0], 0, out, 0, out.length);
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            System.arraycopy(g, 0, gIn[0], 0, g.length);
+        }
+    }
+
+    /**
+     * op(A) op(B) of two matrices, through {@link MatMulEngine} like the primitive; the backward
+     * forms the same two products the primitive's backward records.
+     */
+    static final class MatMul2 extends ReplayKernel {
+        private final boolean ta;
+        private final boolean tb;
+        private final int[] a;
+        private final int[] b;
+        private final int[] g;
+
+        MatMul2(boolean ta, boolean tb, Shape a, Shape b, Shape out) {
+            this.ta = ta;
+            this.tb = tb;
+            this.a = a.dims();
+            this.b = b.dims();
+            this.g = out.dims();
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            product(in[0], a, ta, in[1], b, tb, out);
+        }
+
+        @Override
+        void backward(double[] grad, double[][] in, double[] out, double[][] gIn) {
+            if (gIn[0] != null) {
+                if (ta) {
+                    product(in[1], b, tb, grad, g, true, gIn[0]);
+                } else {
+                    product(grad, g, false, in[1], b, !tb, gIn[0]);
+                }
+            }
+            if (gIn[1] != null) {
+                if (tb) {
+                    product(grad, g, true, in[0], a, ta, gIn[1]);
+                } else {
+                    product(in[0], a, !ta, grad, g, false, gIn[1]);
+                }
+            }
+        }
+
+        /** c = op(x) op(y) for matrices x and y of the given dimensions. */
+        private static void product(double[] x, int[] dx, boolean tx, double[] y, int[] dy,
+                boolean ty, double[] c) {
+            int n = tx ? dx[1] : dx[0];
+            int k = tx ? dx[0] : dx[1];
+            int m = ty ? dy[0] : dy[1];
+            if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
+                MatMulKernel.multiplySmall(x, 0, tx, y, 0, ty, c, 0, n, k, m); // what the engine picks
+            } else {
+                Arrays.fill(c, 0.0); // the blocked loops accumulate
+                MatMulEngine.multiply(x, tx, y, ty, c, n, k, m);
+            }
+        }
+    }
+}
