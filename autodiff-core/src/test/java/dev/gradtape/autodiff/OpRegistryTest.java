@@ -146,6 +146,32 @@ class OpRegistryTest {
         assertTrue(broken.isEmpty(), "properties listed but not found as @Test methods: " + broken);
     }
 
+    /**
+     * A {@link Replay} must equal eager for every operation: each operation has a property in
+     * {@link ReplayProperties} named like one of its gradient properties.
+     */
+    @Test
+    void every_differentiable_operation_has_a_replay_property() {
+        Set<String> replayTests = new TreeSet<>();
+        for (Method m : ReplayProperties.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(Test.class) && m.getParameterCount() == 0) {
+                replayTests.add(m.getName());
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : PROPERTIES.entrySet()) {
+            boolean found = false;
+            for (String ref : e.getValue()) {
+                found |= replayTests.contains(ref.substring(ref.indexOf('#') + 1));
+            }
+            if (!found) {
+                missing.add(e.getKey());
+            }
+        }
+        assertTrue(missing.isEmpty(), "operations with no replay property (add one to ReplayProperties,"
+                + " named like one of the operation's gradient properties): " + missing);
+    }
+
     @Test
     void no_listed_operation_is_stale() {
         Set<String> ops = tensorOperations();
