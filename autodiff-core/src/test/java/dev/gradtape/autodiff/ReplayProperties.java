@@ -186,6 +186,8 @@ class ReplayProperties {
     void mul() {
         check(binary("mul", Domain.REAL, Domain.REAL, xs -> xs.get(0).mul(xs.get(1))));
         check(biasRow("mul", Domain.REAL, Domain.REAL, xs -> xs.get(0).mul(xs.get(1))));
+        // one tensor as both operands: two gradients into one node within one step
+        check(unary("x * x", Domain.REAL, x -> x.mul(x)));
     }
 
     @Test
