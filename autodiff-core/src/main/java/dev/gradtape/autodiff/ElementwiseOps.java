@@ -12,7 +12,7 @@ final class ElementwiseOps {
     static final class Add extends Primitive {
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.ADD, input(0).shape, input(1).shape,
+            return ReplayKernels.binary(ReplayKernels.BinaryKind.ADD, input(0).shape, input(1).shape,
                     output().shape);
         }
 
@@ -34,7 +34,7 @@ final class ElementwiseOps {
     static final class Mul extends Primitive {
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.MUL, input(0).shape, input(1).shape,
+            return ReplayKernels.binary(ReplayKernels.BinaryKind.MUL, input(0).shape, input(1).shape,
                     output().shape);
         }
 
@@ -126,7 +126,7 @@ final class ElementwiseOps {
     static final class Div extends Primitive {
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.DIV, input(0).shape, input(1).shape,
+            return ReplayKernels.binary(ReplayKernels.BinaryKind.DIV, input(0).shape, input(1).shape,
                     output().shape);
         }
 

@@ -144,37 +144,103 @@ final class ReplayKernels {
         ADD, MUL, DIV
     }
 
+    /** The kernel of a binary operation on operands of these shapes. */
+    static ReplayKernel binary(BinaryKind kind, Shape a, Shape b, Shape out) {
+        int[] ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
+        int[] ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        return switch (kind) {
+            case ADD -> new Add(ia, ib);
+            case MUL -> new Mul(ia, ib);
+            case DIV -> new Div(ia, ib);
+        };
+    }
+
     /**
      * a op b with NumPy broadcasting. {@code ia[k]} and {@code ib[k]} are the elements of a and
-     * b that element k of the result reads ({@code null} where an operand has the result's shape).
-     * The gradient of a broadcast operand is summed in row-major order of the result from zero,
-     * the order of {@link Tensor#sumTo}.
+     * b that element k of the result reads ({@code null} where an operand has the result's
+     * shape). The gradient of a broadcast operand is summed from zero in row-major order of the
+     * result, the order of {@link Tensor#sumTo}; one class per operation keeps each loop free of
+     * a switch.
      */
-    static final class Binary extends ReplayKernel {
-        private final BinaryKind kind;
-        private final int[] ia;
-        private final int[] ib;
+    private abstract static class Binary extends ReplayKernel {
+        final int[] ia;
+        final int[] ib;
 
-        Binary(BinaryKind kind, Shape a, Shape b, Shape out) {
-            this.kind = kind;
-            this.ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
-            this.ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        Binary(int[] ia, int[] ib) {
+            this.ia = ia;
+            this.ib = ib;
+        }
+
+        /** Prepares a gradient array: a broadcast operand's gradient is summed from zero. */
+        static void clear(double[] grad, int[] index) {
+            if (grad != null && index != null) {
+                Arrays.fill(grad, 0.0);
+            }
+        }
+
+        /** Sends d to element j of an operand's gradient: assigned, or added if broadcast. */
+        static void send(double[] grad, int[] index, int k, double d) {
+            if (index == null) {
+                grad[k] = d;
+            } else {
+                grad[index[k]] += d;
+            }
+        }
+    }
+
+    /** a + b: d/da = g, d/db = g. */
+    private static final class Add extends Binary {
+        Add(int[] ia, int[] ib) {
+            super(ia, ib);
         }
 
         @Override
         void forward(double[][] in, double[] out) {
             double[] x = in[0];
             double[] y = in[1];
-            int[] ia = this.ia;
-            int[] ib = this.ib;
-            for (int k = 0; k < out.length; k++) {
-                double u = x[ia == null ? k : ia[k]];
-                double v = y[ib == null ? k : ib[k]];
-                out[k] = switch (kind) {
-                    case ADD -> u + v;
-                    case MUL -> u * v;
-                    case DIV -> u / v;
-                };
+            if (ia == null && ib == null) {
+                for (int k = 0; k < out.length; k++) out[k] = x[k] + y[k];
+            } else {
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = x[ia == null ? k : ia[k]] + y[ib == null ? k : ib[k]];
+                }
+            }
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            for (int j = 0; j < 2; j++) {
+                double[] grad = gIn[j];
+                int[] index = j == 0 ? ia : ib;
+                if (grad == null) {
+                    continue;
+                }
+                if (index == null) {
+                    System.arraycopy(g, 0, grad, 0, g.length);
+                } else {
+                    Arrays.fill(grad, 0.0);
+                    for (int k = 0; k < g.length; k++) grad[index[k]] += g[k];
+                }
+            }
+        }
+    }
+
+    /** a * b: d/da = g b, d/db = g a (as g.mul(b) and g.mul(a), then summed if broadcast). */
+    private static final class Mul extends Binary {
+        Mul(int[] ia, int[] ib) {
+            super(ia, ib);
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            double[] y = in[1];
+            if (ia == null && ib == null) {
+                for (int k = 0; k < out.length; k++) out[k] = x[k] * y[k];
+            } else {
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = x[ia == null ? k : ia[k]] * y[ib == null ? k : ib[k]];
+                }
             }
         }
 
@@ -184,53 +250,55 @@ final class ReplayKernels {
             double[] b = in[1];
             double[] ga = gIn[0];
             double[] gb = gIn[1];
-            if (ga != null) {
-                start(ga, ia);
-            }
-            if (gb != null) {
-                start(gb, ib);
-            }
+            clear(ga, ia);
+            clear(gb, ib);
             for (int k = 0; k < g.length; k++) {
-                double gk = g[k];
                 int ja = ia == null ? k : ia[k];
                 int jb = ib == null ? k : ib[k];
-                double da;
-                double db;
-                switch (kind) {
-                    case ADD -> {
-                        da = gk;
-                        db = gk;
-                    }
-                    case MUL -> {
-                        da = gk * b[jb];
-                        db = gk * a[ja];
-                    }
-                    default -> {
-                        double gOverB = gk / b[jb];
-                        da = gOverB;
-                        db = gOverB * out[k] * -1.0;
-                    }
-                }
                 if (ga != null) {
-                    send(ga, ja, ia, da);
+                    send(ga, ia, k, g[k] * b[jb]);
                 }
                 if (gb != null) {
-                    send(gb, jb, ib, db);
+                    send(gb, ib, k, g[k] * a[ja]);
+                }
+            }
+        }
+    }
+
+    /** a / b: d/da = g / b, d/db = -(g / b) (a / b), as the primitive shares g / b. */
+    private static final class Div extends Binary {
+        Div(int[] ia, int[] ib) {
+            super(ia, ib);
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            double[] y = in[1];
+            if (ia == null && ib == null) {
+                for (int k = 0; k < out.length; k++) out[k] = x[k] / y[k];
+            } else {
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = x[ia == null ? k : ia[k]] / y[ib == null ? k : ib[k]];
                 }
             }
         }
 
-        private static void start(double[] grad, int[] index) {
-            if (index != null) {
-                Arrays.fill(grad, 0.0); // summed from zero, as sumTo does
-            }
-        }
-
-        private static void send(double[] grad, int j, int[] index, double d) {
-            if (index == null) {
-                grad[j] = d;
-            } else {
-                grad[j] += d;
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] b = in[1];
+            double[] ga = gIn[0];
+            double[] gb = gIn[1];
+            clear(ga, ia);
+            clear(gb, ib);
+            for (int k = 0; k < g.length; k++) {
+                double gOverB = g[k] / b[ib == null ? k : ib[k]];
+                if (ga != null) {
+                    send(ga, ia, k, gOverB);
+                }
+                if (gb != null) {
+                    send(gb, ib, k, gOverB * out[k] * -1.0);
+                }
             }
         }
     }
