@@ -104,7 +104,7 @@ public final class Replay {
      * target is recorded and that the sources and inputs are leaves.
      */
     Replay(List<Function> record, Tensor target, List<Tensor> sourceList, List<Tensor> inputList,
-            java.util.function.Predicate<Tensor> tracked) {
+            java.util.function.Predicate<Tensor> tracked, Runnable onInPlaceRerun) {
         // leaves the caller named first, so their nodes are known before the walk
         sources = new int[sourceList.size()];
         recordedSources = sourceList.toArray(new Tensor[0]);
@@ -147,8 +147,14 @@ public final class Replay {
             }
             int outNode = node(out);
             ReplayKernel kernel = f.replayKernel();
-            steps[s] = new Step(f, kernel != null ? kernel : new FunctionKernel(f, inNodes.length),
-                    inNodes, outNode);
+            if (kernel == null) {
+                Function copy = f.copyForReplay();
+                if (copy == null) {
+                    onInPlaceRerun.run(); // a user's Function: the replay re-runs the recorded node
+                }
+                kernel = new FunctionKernel(copy != null ? copy : f, in, out.shape);
+            }
+            steps[s] = new Step(f, kernel, inNodes, outNode);
         }
         Integer t = ids.get(target);
         if (t == null || t < declared || !isOutput(t)) {
@@ -180,9 +186,10 @@ public final class Replay {
             values[st.out] = new double[shapes.get(st.out).size()];
             firstUse[st.out] = s;
             produced[st.out] = true;
-            for (int j : st.in) {
-                firstUse[j] = Math.min(firstUse[j], s);
-                needsGradient[st.out] |= needsGradient[j];
+            for (int j = 0; j < st.in.length; j++) {
+                int node = st.in[j];
+                firstUse[node] = Math.min(firstUse[node], s);
+                needsGradient[st.out] |= needsGradient[node] && st.op.sendsGradient(j);
             }
         }
         // Every step's argument list is bound once; only a leaf's array changes from run to run
@@ -227,7 +234,7 @@ public final class Replay {
             int accCount = 0;
             for (int j = 0; j < st.in.length; j++) {
                 int node = st.in[j];
-                if (!needsGradient[node]) {
+                if (!needsGradient[node] || !st.op.sendsGradient(j)) {
                     continue;
                 }
                 if (!receives[node]) {
@@ -266,6 +273,24 @@ public final class Replay {
     /** The number of recorded operations a run executes. */
     public int size() {
         return steps.length;
+    }
+
+    /**
+     * The program a run executes, one line per operation: its signature, and whether it runs on a
+     * kernel of its own or on the operation's own forward and backward (the generic kernel, which
+     * allocates like the eager tape). For example {@code 3: matMul((1, 5), (5, 5)) -> (1, 5)}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Replay of ").append(steps.length).append(" operations, ")
+                .append(sources.length).append(" sources, ").append(inputs.length).append(" inputs, ")
+                .append(backwardPlan.length).append(" backward steps\n");
+        for (int s = 0; s < steps.length; s++) {
+            Step st = steps[s];
+            sb.append(String.format("%3d: %s%s%n", s, st.op.signature(),
+                    st.kernel instanceof FunctionKernel ? "  [generic kernel]" : ""));
+        }
+        return sb.toString();
     }
 
     /**
@@ -476,25 +501,35 @@ public final class Replay {
      */
     private static final class FunctionKernel extends ReplayKernel {
         private final Function f;
-        private final Tensor[] wrapped;
+        private final Shape[] inShapes;
+        private final Shape outShape;
         private final boolean[] needs;
 
-        FunctionKernel(Function f, int inputs) {
+        FunctionKernel(Function f, Tensor[] recordedInputs, Shape outShape) {
             this.f = f;
-            this.wrapped = new Tensor[inputs];
-            this.needs = new boolean[inputs];
+            this.inShapes = new Shape[recordedInputs.length];
+            for (int j = 0; j < inShapes.length; j++) {
+                inShapes[j] = recordedInputs[j].shape;
+            }
+            this.outShape = outShape;
+            this.needs = new boolean[recordedInputs.length];
         }
 
         @Override
         void forward(double[][] in, double[] out) {
-            Tensor[] recorded = f.inputsUnsafe();
+            Tensor[] wrapped = new Tensor[in.length];
             for (int j = 0; j < in.length; j++) {
-                wrapped[j] = new Tensor(recorded[j].shape, in[j]);
+                wrapped[j] = new Tensor(inShapes[j], in[j]);
             }
             TapeState state = TapeState.get();
             state.pauseDepth++;
             try {
-                Tensor r = f.rerunForward(wrapped.clone());
+                Tensor r = f.rerunForward(wrapped);
+                if (!r.shape.equals(outShape)) {
+                    throw new IllegalStateException("Replay: " + f.name() + " returned shape " + r.shape
+                            + " where the recording had " + outShape + "; a replayed operation must"
+                            + " keep its shapes");
+                }
                 System.arraycopy(r.data, 0, out, 0, out.length);
             } finally {
                 state.pauseDepth--;
@@ -510,7 +545,7 @@ public final class Replay {
             state.pauseDepth++;
             Tensor[] r;
             try {
-                r = f.runBackward(new Tensor(f.outputUnsafe().shape, g), needs.clone());
+                r = f.runBackward(new Tensor(outShape, g), needs.clone());
             } finally {
                 state.pauseDepth--;
             }

@@ -14,7 +14,7 @@ final class ReplayKernels {
 
     /** The elementwise functions of one tensor. */
     enum UnaryKind {
-        EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS
+        EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIGN
     }
 
     /** f(x) elementwise; the backward uses x or the output exactly as the primitive does. */
@@ -43,6 +43,7 @@ final class ReplayKernels {
                 }
                 case RELU -> { for (int i = 0; i < x.length; i++) out[i] = Math.max(x[i], 0.0); }
                 case ABS -> { for (int i = 0; i < x.length; i++) out[i] = Math.abs(x[i]); }
+                case SIGN -> { for (int i = 0; i < x.length; i++) out[i] = Math.signum(x[i]); }
             }
         }
 
@@ -72,6 +73,7 @@ final class ReplayKernels {
                     }
                 }
                 case ABS -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * Math.signum(x[i]); }
+                case SIGN -> throw new IllegalStateException("sign sends no gradient");
             }
         }
     }
@@ -300,6 +302,83 @@ final class ReplayKernels {
                     send(gb, ib, k, gOverB * out[k] * -1.0);
                 }
             }
+        }
+    }
+
+    /**
+     * where(c, a, b): a where c is non-zero, else b, all broadcast. The condition gets no
+     * gradient; a's is g where c holds and b's g elsewhere, each summed if broadcast (the
+     * primitive's where(c, g, 0).sumTo(a.shape)).
+     */
+    static final class Where extends ReplayKernel {
+        private final int[] ic;
+        private final int[] ia;
+        private final int[] ib;
+
+        Where(Shape c, Shape a, Shape b, Shape out) {
+            this.ic = c.equals(out) ? null : Broadcast.sourceIndex(c, out);
+            this.ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
+            this.ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] c = in[0];
+            double[] a = in[1];
+            double[] b = in[2];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = c[ic == null ? k : ic[k]] != 0 ? a[ia == null ? k : ia[k]] : b[ib == null ? k : ib[k]];
+            }
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] c = in[0];
+            double[] ga = gIn[1];
+            double[] gb = gIn[2];
+            Binary.clear(ga, ia);
+            Binary.clear(gb, ib);
+            for (int k = 0; k < g.length; k++) {
+                boolean holds = c[ic == null ? k : ic[k]] != 0;
+                if (ga != null) {
+                    Binary.send(ga, ia, k, holds ? g[k] : 0.0);
+                }
+                if (gb != null) {
+                    Binary.send(gb, ib, k, holds ? 0.0 : g[k]);
+                }
+            }
+        }
+    }
+
+    /** a > b or a >= b as 1.0 or 0.0, broadcast; no gradient. */
+    static final class Compare extends ReplayKernel {
+        private final boolean orEqual;
+        private final int[] ia;
+        private final int[] ib;
+
+        Compare(boolean orEqual, Shape a, Shape b, Shape out) {
+            this.orEqual = orEqual;
+            this.ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
+            this.ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        }
+
+        /** The comparison's loop, shared with the primitive's forward. */
+        static void compare(boolean orEqual, double[] a, int[] ia, double[] b, int[] ib, double[] out) {
+            for (int k = 0; k < out.length; k++) {
+                double u = a[ia == null ? k : ia[k]];
+                double v = b[ib == null ? k : ib[k]];
+                out[k] = (orEqual ? u >= v : u > v) ? 1.0 : 0.0;
+            }
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            compare(orEqual, in[0], ia, in[1], ib, out);
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            throw new IllegalStateException("a comparison sends no gradient");
         }
     }
 
