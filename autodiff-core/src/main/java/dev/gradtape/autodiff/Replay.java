@@ -82,12 +82,8 @@ public final class Replay {
     private final boolean[] isSourceNode;
     /** True for the output of a step (its firstUse is that step). */
     private final boolean[] produced;
-    /** For an input set by a number: its value array belongs to the replay and is reused. */
-    private final boolean[] owned;
     private final boolean[] needsGradient;
     private final double[][] grads;
-    /** For each node, the (step, argument) pairs that read it, flattened. */
-    private final int[][] usesOf;
     /** Whether a gradient reaches the node: known when compiling, since the graph is fixed. */
     private final boolean[] receives;
     /** The steps whose backward runs, in the order it runs (reverse recording order). */
@@ -171,13 +167,17 @@ public final class Replay {
         firstUse = new int[n];
         Arrays.fill(firstUse, steps.length);
         isLeafInput = new boolean[n];
-        owned = new boolean[n];
         produced = new boolean[n];
         isSourceNode = new boolean[n];
         for (int i : sources) isLeafInput[i] = isSourceNode[i] = true;
         for (int i : inputs) isLeafInput[i] = true;
         for (Tensor leaf : ids.keySet()) {
-            values[ids.get(leaf)] = leaf.data; // leaves read the recorded data until set
+            int node = ids.get(leaf);
+            // Sources and inputs get buffers of their own, which start and set copy into: a run
+            // then stores no references at all, which matters to G1, whose write barrier makes
+            // every store of a new object into a long-lived one expensive. Constants are read in
+            // place (tensors are immutable).
+            values[node] = isLeafInput[node] ? leaf.data.clone() : leaf.data;
         }
         needsGradient = new boolean[n];
         for (int i : sources) needsGradient[i] = true;
@@ -192,25 +192,10 @@ public final class Replay {
                 needsGradient[st.out] |= needsGradient[node] && st.op.sendsGradient(j);
             }
         }
-        // Every step's argument list is bound once; only a leaf's array changes from run to run
-        // (bind), and then only the entries that read it are updated.
-        int[] useCount = new int[n];
+        // Every buffer is fixed from here on, so each step's argument list is bound once.
         for (Step st : steps) {
             for (int j = 0; j < st.in.length; j++) {
                 st.args[j] = values[st.in[j]];
-                useCount[st.in[j]]++;
-            }
-        }
-        usesOf = new int[n][];
-        for (int i = 0; i < n; i++) {
-            usesOf[i] = new int[2 * useCount[i]];
-            useCount[i] = 0;
-        }
-        for (int s = 0; s < steps.length; s++) {
-            for (int j = 0; j < steps[s].in.length; j++) {
-                int node = steps[s].in[j];
-                usesOf[node][useCount[node]++] = s;
-                usesOf[node][useCount[node]++] = j;
             }
         }
         grads = new double[n][];
@@ -314,7 +299,7 @@ public final class Replay {
                         + v.shape + " but was recorded with shape " + expected
                         + "; a replay keeps the recorded shapes");
             }
-            bind(sources[i], v.data); // immutable, so read in place
+            System.arraycopy(v.data, 0, values[sources[i]], 0, v.data.length);
         }
         ran = 0;
         open = true;
@@ -338,8 +323,7 @@ public final class Replay {
                     + " but the input was recorded with shape " + expected);
         }
         checkUnread(node);
-        bind(node, value.data); // immutable, so read in place
-        owned[node] = false;
+        System.arraycopy(value.data, 0, values[node], 0, value.data.length);
         return this;
     }
 
@@ -351,10 +335,6 @@ public final class Replay {
                     + "; a number can set only an input of one element");
         }
         checkUnread(node);
-        if (!owned[node]) {
-            bind(node, new double[1]); // never write into a caller's tensor
-            owned[node] = true;
-        }
         values[node][0] = value;
         return this;
     }
@@ -433,15 +413,6 @@ public final class Replay {
             runForward(firstUse[node] + 1);
         }
         return node;
-    }
-
-    /** Makes {@code data} the value of leaf {@code node} for the steps that read it. */
-    private void bind(int node, double[] data) {
-        values[node] = data;
-        int[] uses = usesOf[node];
-        for (int u = 0; u < uses.length; u += 2) {
-            steps[uses[u]].args[uses[u + 1]] = data;
-        }
     }
 
     private void runForward(int upTo) {
