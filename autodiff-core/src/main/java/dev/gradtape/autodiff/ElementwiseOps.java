@@ -12,7 +12,7 @@ final class ElementwiseOps {
     static final class Add extends Primitive {
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.ADD, input(0).shape, input(1).shape,
+            return ReplayKernels.binary(ReplayKernels.BinaryKind.ADD, input(0).shape, input(1).shape,
                     output().shape);
         }
 
@@ -34,7 +34,7 @@ final class ElementwiseOps {
     static final class Mul extends Primitive {
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.MUL, input(0).shape, input(1).shape,
+            return ReplayKernels.binary(ReplayKernels.BinaryKind.MUL, input(0).shape, input(1).shape,
                     output().shape);
         }
 
@@ -126,7 +126,7 @@ final class ElementwiseOps {
     static final class Div extends Primitive {
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Binary(ReplayKernels.BinaryKind.DIV, input(0).shape, input(1).shape,
+            return ReplayKernels.binary(ReplayKernels.BinaryKind.DIV, input(0).shape, input(1).shape,
                     output().shape);
         }
 
@@ -158,6 +158,16 @@ final class ElementwiseOps {
         }
 
         @Override
+        boolean sendsGradient(int input) {
+            return input != 0; // the condition is a constant mask
+        }
+
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Where(input(0).shape, input(1).shape, input(2).shape, output().shape);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             Shape s = Shape.broadcast("where", Shape.broadcast("where", in[0].shape, in[1].shape),
                     in[2].shape);
@@ -179,6 +189,51 @@ final class ElementwiseOps {
                 null,
                 needsGradient(1) ? Tensor.where(cond, g, zero).sumTo(input(1).shape) : null,
                 needsGradient(2) ? Tensor.where(cond, zero, g).sumTo(input(2).shape) : null};
+        }
+    }
+
+    /**
+     * A comparison, 1.0 where it holds and 0.0 elsewhere, broadcast: a > b, or a >= b. Not
+     * differentiable (no gradient flows back); recorded so that a {@link Replay} recomputes it.
+     */
+    static final class Compare extends Primitive {
+        private final boolean orEqual;
+
+        Compare(boolean orEqual) {
+            this.orEqual = orEqual;
+        }
+
+        @Override
+        public String name() {
+            return orEqual ? "greaterEqual" : "greater";
+        }
+
+        @Override
+        boolean sendsGradient(int input) {
+            return false;
+        }
+
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Compare(orEqual, input(0).shape, input(1).shape, output().shape);
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Shape s = Shape.broadcast(name(), in[0].shape, in[1].shape);
+            double[] r = new double[s.size()];
+            ReplayKernels.Compare.compare(orEqual, in[0].data, index(in[0].shape, s), in[1].data,
+                    index(in[1].shape, s), r);
+            return new Tensor(s, r);
+        }
+
+        private static int[] index(Shape in, Shape out) {
+            return in.equals(out) ? null : Broadcast.sourceIndex(in, out);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {null, null};
         }
     }
 }

@@ -196,9 +196,29 @@ public abstract class Function {
         return out;
     }
 
-    /** The kernel a {@link Replay} runs this operation with; see {@link Primitive#replayKernel}. */
+    /**
+     * The kernel a {@link Replay} runs this operation with, on the shapes it was applied to; null
+     * if it has none, and the replay runs the operation's own forward and backward instead.
+     */
     ReplayKernel replayKernel() {
         return null;
+    }
+
+    /**
+     * A new, unapplied instance doing the same operation, for a {@link Replay} to re-run without
+     * touching this recorded node; null if the operation cannot be copied (a user's Function),
+     * and the replay re-runs this instance itself.
+     */
+    Function copyForReplay() {
+        return null;
+    }
+
+    /**
+     * False if {@link #backward} never gives input {@code i} a gradient (a mask, a comparison, a
+     * stopped gradient): a {@link Replay} then plans no gradient for it.
+     */
+    boolean sendsGradient(int input) {
+        return true;
     }
 
     Tensor[] inputsUnsafe() {

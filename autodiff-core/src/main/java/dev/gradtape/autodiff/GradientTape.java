@@ -63,6 +63,8 @@ public final class GradientTape implements AutoCloseable {
     /** Set once the record is freed (after close, or after the one gradient call). */
     private volatile boolean released;
     private boolean used;
+    /** Set when a replay of this record re-runs a user's Function node in place. */
+    private boolean rerunByReplay;
     private BackwardObserver observer;
     private ArrayList<Value> values; // created when first needed
 
@@ -233,6 +235,12 @@ public final class GradientTape implements AutoCloseable {
                     + " its gradient was already computed; open it with GradientTape.persistent()"
                     + " to ask for gradients more than once");
         }
+        if (rerunByReplay) {
+            throw new IllegalStateException("GradientTape.gradient: a Replay compiled from this tape"
+                    + " re-runs a user-defined Function recorded on it, so the recorded values are"
+                    + " no longer this tape's; take the gradient from the replay (or, on a"
+                    + " persistent tape, call gradient before replay)");
+        }
         Tensor seed = seed(target, outputGradient);
         used = true;
         boolean wasRecording = recording;
@@ -267,7 +275,8 @@ public final class GradientTape implements AutoCloseable {
      * Compiles what this tape recorded into a {@link Replay}: the same computation, run again on
      * new values of {@code sources} and {@code inputs} without recording, with gradients with
      * respect to the sources. Call it before {@link #gradient} on a tape that is not persistent
-     * (the gradient call frees the record).
+     * (the gradient call frees the record). If the record holds a user-defined {@link Function},
+     * the replay re-runs that very node, so this tape's {@link #gradient} is refused afterwards.
      *
      * @param target the scalar to differentiate, computed by an operation this tape recorded
      * @param sources the leaves to differentiate with respect to (for example the parameters'
@@ -290,7 +299,8 @@ public final class GradientTape implements AutoCloseable {
         }
         checkWatched(sources, "source");
         checkWatched(inputs, "input");
-        return new Replay(new ArrayList<>(record), target, sources, inputs, this::isTracked);
+        return new Replay(new ArrayList<>(record), target, sources, inputs, this::isTracked,
+                () -> rerunByReplay = true);
     }
 
     private void checkWatched(List<Tensor> leaves, String kind) {

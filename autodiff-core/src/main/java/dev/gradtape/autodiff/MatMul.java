@@ -60,6 +60,11 @@ final class MatMul extends Primitive {
     }
 
     @Override
+    Function copyForReplay() {
+        return new MatMul(transposeA, transposeB);
+    }
+
+    @Override
     protected Tensor forward(Tensor... in) {
         Tensor a = in[0];
         Tensor b = in[1];

@@ -38,20 +38,39 @@ final class MatMulKernel {
     private MatMulKernel() {
     }
 
-    /** C (n x m, at offC) = op(A) op(B), each element summed in k order: the path for tiny products. */
+    /**
+     * C (n x m, at offC) = op(A) op(B), each element summed in k order from 0: the path for tiny
+     * products. With B not transposed the loops run i-p-j, so the innermost loop walks a row of B
+     * and a row of C (contiguous, and long even when k is 1, as in the outer product x^T g of a
+     * one-row layer's weight gradient); with B transposed they run i-j-p, a dot product of two
+     * contiguous rows. Both add the k terms of each element in the same order, so the result is
+     * the same to the bit.
+     */
     static void multiplySmall(double[] a, int offA, boolean ta, double[] b, int offB, boolean tb,
             double[] c, int offC, int n, int k, int m) {
         int rsA = ta ? 1 : k;
         int csA = ta ? n : 1;
-        int rsB = tb ? 1 : m;
-        int csB = tb ? k : 1;
+        if (!tb) {
+            for (int i = 0; i < n; i++) {
+                int ci = offC + i * m;
+                java.util.Arrays.fill(c, ci, ci + m, 0.0);
+                for (int p = 0; p < k; p++) {
+                    double x = a[offA + i * rsA + p * csA];
+                    int bp = offB + p * m;
+                    for (int j = 0; j < m; j++) {
+                        c[ci + j] += x * b[bp + j];
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
                 double s = 0.0;
                 int ap = offA + i * rsA;
-                int bp = offB + j * csB;
-                for (int p = 0; p < k; p++, ap += csA, bp += rsB) {
-                    s += a[ap] * b[bp];
+                int bp = offB + j * k;
+                for (int p = 0; p < k; p++, ap += csA) {
+                    s += a[ap] * b[bp + p];
                 }
                 c[offC + i * m + j] = s;
             }

@@ -82,12 +82,8 @@ public final class Replay {
     private final boolean[] isSourceNode;
     /** True for the output of a step (its firstUse is that step). */
     private final boolean[] produced;
-    /** For an input set by a number: its value array belongs to the replay and is reused. */
-    private final boolean[] owned;
     private final boolean[] needsGradient;
     private final double[][] grads;
-    /** For each node, the (step, argument) pairs that read it, flattened. */
-    private final int[][] usesOf;
     /** Whether a gradient reaches the node: known when compiling, since the graph is fixed. */
     private final boolean[] receives;
     /** The steps whose backward runs, in the order it runs (reverse recording order). */
@@ -104,7 +100,7 @@ public final class Replay {
      * target is recorded and that the sources and inputs are leaves.
      */
     Replay(List<Function> record, Tensor target, List<Tensor> sourceList, List<Tensor> inputList,
-            java.util.function.Predicate<Tensor> tracked) {
+            java.util.function.Predicate<Tensor> tracked, Runnable onInPlaceRerun) {
         // leaves the caller named first, so their nodes are known before the walk
         sources = new int[sourceList.size()];
         recordedSources = sourceList.toArray(new Tensor[0]);
@@ -147,8 +143,14 @@ public final class Replay {
             }
             int outNode = node(out);
             ReplayKernel kernel = f.replayKernel();
-            steps[s] = new Step(f, kernel != null ? kernel : new FunctionKernel(f, inNodes.length),
-                    inNodes, outNode);
+            if (kernel == null) {
+                Function copy = f.copyForReplay();
+                if (copy == null) {
+                    onInPlaceRerun.run(); // a user's Function: the replay re-runs the recorded node
+                }
+                kernel = new FunctionKernel(copy != null ? copy : f, in, out.shape);
+            }
+            steps[s] = new Step(f, kernel, inNodes, outNode);
         }
         Integer t = ids.get(target);
         if (t == null || t < declared || !isOutput(t)) {
@@ -165,13 +167,17 @@ public final class Replay {
         firstUse = new int[n];
         Arrays.fill(firstUse, steps.length);
         isLeafInput = new boolean[n];
-        owned = new boolean[n];
         produced = new boolean[n];
         isSourceNode = new boolean[n];
         for (int i : sources) isLeafInput[i] = isSourceNode[i] = true;
         for (int i : inputs) isLeafInput[i] = true;
         for (Tensor leaf : ids.keySet()) {
-            values[ids.get(leaf)] = leaf.data; // leaves read the recorded data until set
+            int node = ids.get(leaf);
+            // Sources and inputs get buffers of their own, which start and set copy into: a run
+            // then stores no references at all, which matters to G1, whose write barrier makes
+            // every store of a new object into a long-lived one expensive. Constants are read in
+            // place (tensors are immutable).
+            values[node] = isLeafInput[node] ? leaf.data.clone() : leaf.data;
         }
         needsGradient = new boolean[n];
         for (int i : sources) needsGradient[i] = true;
@@ -180,30 +186,16 @@ public final class Replay {
             values[st.out] = new double[shapes.get(st.out).size()];
             firstUse[st.out] = s;
             produced[st.out] = true;
-            for (int j : st.in) {
-                firstUse[j] = Math.min(firstUse[j], s);
-                needsGradient[st.out] |= needsGradient[j];
+            for (int j = 0; j < st.in.length; j++) {
+                int node = st.in[j];
+                firstUse[node] = Math.min(firstUse[node], s);
+                needsGradient[st.out] |= needsGradient[node] && st.op.sendsGradient(j);
             }
         }
-        // Every step's argument list is bound once; only a leaf's array changes from run to run
-        // (bind), and then only the entries that read it are updated.
-        int[] useCount = new int[n];
+        // Every buffer is fixed from here on, so each step's argument list is bound once.
         for (Step st : steps) {
             for (int j = 0; j < st.in.length; j++) {
                 st.args[j] = values[st.in[j]];
-                useCount[st.in[j]]++;
-            }
-        }
-        usesOf = new int[n][];
-        for (int i = 0; i < n; i++) {
-            usesOf[i] = new int[2 * useCount[i]];
-            useCount[i] = 0;
-        }
-        for (int s = 0; s < steps.length; s++) {
-            for (int j = 0; j < steps[s].in.length; j++) {
-                int node = steps[s].in[j];
-                usesOf[node][useCount[node]++] = s;
-                usesOf[node][useCount[node]++] = j;
             }
         }
         grads = new double[n][];
@@ -227,7 +219,7 @@ public final class Replay {
             int accCount = 0;
             for (int j = 0; j < st.in.length; j++) {
                 int node = st.in[j];
-                if (!needsGradient[node]) {
+                if (!needsGradient[node] || !st.op.sendsGradient(j)) {
                     continue;
                 }
                 if (!receives[node]) {
@@ -269,6 +261,24 @@ public final class Replay {
     }
 
     /**
+     * The program a run executes, one line per operation: its signature, and whether it runs on a
+     * kernel of its own or on the operation's own forward and backward (the generic kernel, which
+     * allocates like the eager tape). For example {@code 3: matMul((1, 5), (5, 5)) -> (1, 5)}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Replay of ").append(steps.length).append(" operations, ")
+                .append(sources.length).append(" sources, ").append(inputs.length).append(" inputs, ")
+                .append(backwardPlan.length).append(" backward steps\n");
+        for (int s = 0; s < steps.length; s++) {
+            Step st = steps[s];
+            sb.append(String.format("%3d: %s%s%n", s, st.op.signature(),
+                    st.kernel instanceof FunctionKernel ? "  [generic kernel]" : ""));
+        }
+        return sb.toString();
+    }
+
+    /**
      * Begins a run with these values of the sources (in the order given to
      * {@link GradientTape#replay}); inputs keep their values until {@link #set}.
      *
@@ -289,7 +299,7 @@ public final class Replay {
                         + v.shape + " but was recorded with shape " + expected
                         + "; a replay keeps the recorded shapes");
             }
-            bind(sources[i], v.data); // immutable, so read in place
+            System.arraycopy(v.data, 0, values[sources[i]], 0, v.data.length);
         }
         ran = 0;
         open = true;
@@ -313,8 +323,7 @@ public final class Replay {
                     + " but the input was recorded with shape " + expected);
         }
         checkUnread(node);
-        bind(node, value.data); // immutable, so read in place
-        owned[node] = false;
+        System.arraycopy(value.data, 0, values[node], 0, value.data.length);
         return this;
     }
 
@@ -326,10 +335,6 @@ public final class Replay {
                     + "; a number can set only an input of one element");
         }
         checkUnread(node);
-        if (!owned[node]) {
-            bind(node, new double[1]); // never write into a caller's tensor
-            owned[node] = true;
-        }
         values[node][0] = value;
         return this;
     }
@@ -410,15 +415,6 @@ public final class Replay {
         return node;
     }
 
-    /** Makes {@code data} the value of leaf {@code node} for the steps that read it. */
-    private void bind(int node, double[] data) {
-        values[node] = data;
-        int[] uses = usesOf[node];
-        for (int u = 0; u < uses.length; u += 2) {
-            steps[uses[u]].args[uses[u + 1]] = data;
-        }
-    }
-
     private void runForward(int upTo) {
         int end = Math.min(upTo, steps.length);
         for (int s = ran; s < end; s++) {
@@ -476,25 +472,35 @@ public final class Replay {
      */
     private static final class FunctionKernel extends ReplayKernel {
         private final Function f;
-        private final Tensor[] wrapped;
+        private final Shape[] inShapes;
+        private final Shape outShape;
         private final boolean[] needs;
 
-        FunctionKernel(Function f, int inputs) {
+        FunctionKernel(Function f, Tensor[] recordedInputs, Shape outShape) {
             this.f = f;
-            this.wrapped = new Tensor[inputs];
-            this.needs = new boolean[inputs];
+            this.inShapes = new Shape[recordedInputs.length];
+            for (int j = 0; j < inShapes.length; j++) {
+                inShapes[j] = recordedInputs[j].shape;
+            }
+            this.outShape = outShape;
+            this.needs = new boolean[recordedInputs.length];
         }
 
         @Override
         void forward(double[][] in, double[] out) {
-            Tensor[] recorded = f.inputsUnsafe();
+            Tensor[] wrapped = new Tensor[in.length];
             for (int j = 0; j < in.length; j++) {
-                wrapped[j] = new Tensor(recorded[j].shape, in[j]);
+                wrapped[j] = new Tensor(inShapes[j], in[j]);
             }
             TapeState state = TapeState.get();
             state.pauseDepth++;
             try {
-                Tensor r = f.rerunForward(wrapped.clone());
+                Tensor r = f.rerunForward(wrapped);
+                if (!r.shape.equals(outShape)) {
+                    throw new IllegalStateException("Replay: " + f.name() + " returned shape " + r.shape
+                            + " where the recording had " + outShape + "; a replayed operation must"
+                            + " keep its shapes");
+                }
                 System.arraycopy(r.data, 0, out, 0, out.length);
             } finally {
                 state.pauseDepth--;
@@ -510,7 +516,7 @@ public final class Replay {
             state.pauseDepth++;
             Tensor[] r;
             try {
-                r = f.runBackward(new Tensor(f.outputUnsafe().shape, g), needs.clone());
+                r = f.runBackward(new Tensor(outShape, g), needs.clone());
             } finally {
                 state.pauseDepth--;
             }

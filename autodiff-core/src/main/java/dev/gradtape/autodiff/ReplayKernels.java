@@ -14,7 +14,7 @@ final class ReplayKernels {
 
     /** The elementwise functions of one tensor. */
     enum UnaryKind {
-        EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS
+        EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIGN
     }
 
     /** f(x) elementwise; the backward uses x or the output exactly as the primitive does. */
@@ -43,6 +43,7 @@ final class ReplayKernels {
                 }
                 case RELU -> { for (int i = 0; i < x.length; i++) out[i] = Math.max(x[i], 0.0); }
                 case ABS -> { for (int i = 0; i < x.length; i++) out[i] = Math.abs(x[i]); }
+                case SIGN -> { for (int i = 0; i < x.length; i++) out[i] = Math.signum(x[i]); }
             }
         }
 
@@ -72,6 +73,7 @@ final class ReplayKernels {
                     }
                 }
                 case ABS -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * Math.signum(x[i]); }
+                case SIGN -> throw new IllegalStateException("sign sends no gradient");
             }
         }
     }
@@ -144,37 +146,103 @@ final class ReplayKernels {
         ADD, MUL, DIV
     }
 
+    /** The kernel of a binary operation on operands of these shapes. */
+    static ReplayKernel binary(BinaryKind kind, Shape a, Shape b, Shape out) {
+        int[] ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
+        int[] ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        return switch (kind) {
+            case ADD -> new Add(ia, ib);
+            case MUL -> new Mul(ia, ib);
+            case DIV -> new Div(ia, ib);
+        };
+    }
+
     /**
      * a op b with NumPy broadcasting. {@code ia[k]} and {@code ib[k]} are the elements of a and
-     * b that element k of the result reads ({@code null} where an operand has the result's shape).
-     * The gradient of a broadcast operand is summed in row-major order of the result from zero,
-     * the order of {@link Tensor#sumTo}.
+     * b that element k of the result reads ({@code null} where an operand has the result's
+     * shape). The gradient of a broadcast operand is summed from zero in row-major order of the
+     * result, the order of {@link Tensor#sumTo}; one class per operation keeps each loop free of
+     * a switch.
      */
-    static final class Binary extends ReplayKernel {
-        private final BinaryKind kind;
-        private final int[] ia;
-        private final int[] ib;
+    private abstract static class Binary extends ReplayKernel {
+        final int[] ia;
+        final int[] ib;
 
-        Binary(BinaryKind kind, Shape a, Shape b, Shape out) {
-            this.kind = kind;
-            this.ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
-            this.ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        Binary(int[] ia, int[] ib) {
+            this.ia = ia;
+            this.ib = ib;
+        }
+
+        /** Prepares a gradient array: a broadcast operand's gradient is summed from zero. */
+        static void clear(double[] grad, int[] index) {
+            if (grad != null && index != null) {
+                Arrays.fill(grad, 0.0);
+            }
+        }
+
+        /** Sends d to element j of an operand's gradient: assigned, or added if broadcast. */
+        static void send(double[] grad, int[] index, int k, double d) {
+            if (index == null) {
+                grad[k] = d;
+            } else {
+                grad[index[k]] += d;
+            }
+        }
+    }
+
+    /** a + b: d/da = g, d/db = g. */
+    private static final class Add extends Binary {
+        Add(int[] ia, int[] ib) {
+            super(ia, ib);
         }
 
         @Override
         void forward(double[][] in, double[] out) {
             double[] x = in[0];
             double[] y = in[1];
-            int[] ia = this.ia;
-            int[] ib = this.ib;
-            for (int k = 0; k < out.length; k++) {
-                double u = x[ia == null ? k : ia[k]];
-                double v = y[ib == null ? k : ib[k]];
-                out[k] = switch (kind) {
-                    case ADD -> u + v;
-                    case MUL -> u * v;
-                    case DIV -> u / v;
-                };
+            if (ia == null && ib == null) {
+                for (int k = 0; k < out.length; k++) out[k] = x[k] + y[k];
+            } else {
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = x[ia == null ? k : ia[k]] + y[ib == null ? k : ib[k]];
+                }
+            }
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            for (int j = 0; j < 2; j++) {
+                double[] grad = gIn[j];
+                int[] index = j == 0 ? ia : ib;
+                if (grad == null) {
+                    continue;
+                }
+                if (index == null) {
+                    System.arraycopy(g, 0, grad, 0, g.length);
+                } else {
+                    Arrays.fill(grad, 0.0);
+                    for (int k = 0; k < g.length; k++) grad[index[k]] += g[k];
+                }
+            }
+        }
+    }
+
+    /** a * b: d/da = g b, d/db = g a (as g.mul(b) and g.mul(a), then summed if broadcast). */
+    private static final class Mul extends Binary {
+        Mul(int[] ia, int[] ib) {
+            super(ia, ib);
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            double[] y = in[1];
+            if (ia == null && ib == null) {
+                for (int k = 0; k < out.length; k++) out[k] = x[k] * y[k];
+            } else {
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = x[ia == null ? k : ia[k]] * y[ib == null ? k : ib[k]];
+                }
             }
         }
 
@@ -184,54 +252,133 @@ final class ReplayKernels {
             double[] b = in[1];
             double[] ga = gIn[0];
             double[] gb = gIn[1];
-            if (ga != null) {
-                start(ga, ia);
-            }
-            if (gb != null) {
-                start(gb, ib);
-            }
+            clear(ga, ia);
+            clear(gb, ib);
             for (int k = 0; k < g.length; k++) {
-                double gk = g[k];
                 int ja = ia == null ? k : ia[k];
                 int jb = ib == null ? k : ib[k];
-                double da;
-                double db;
-                switch (kind) {
-                    case ADD -> {
-                        da = gk;
-                        db = gk;
-                    }
-                    case MUL -> {
-                        da = gk * b[jb];
-                        db = gk * a[ja];
-                    }
-                    default -> {
-                        double gOverB = gk / b[jb];
-                        da = gOverB;
-                        db = gOverB * out[k] * -1.0;
-                    }
-                }
                 if (ga != null) {
-                    send(ga, ja, ia, da);
+                    send(ga, ia, k, g[k] * b[jb]);
                 }
                 if (gb != null) {
-                    send(gb, jb, ib, db);
+                    send(gb, ib, k, g[k] * a[ja]);
+                }
+            }
+        }
+    }
+
+    /** a / b: d/da = g / b, d/db = -(g / b) (a / b), as the primitive shares g / b. */
+    private static final class Div extends Binary {
+        Div(int[] ia, int[] ib) {
+            super(ia, ib);
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] x = in[0];
+            double[] y = in[1];
+            if (ia == null && ib == null) {
+                for (int k = 0; k < out.length; k++) out[k] = x[k] / y[k];
+            } else {
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = x[ia == null ? k : ia[k]] / y[ib == null ? k : ib[k]];
                 }
             }
         }
 
-        private static void start(double[] grad, int[] index) {
-            if (index != null) {
-                Arrays.fill(grad, 0.0); // summed from zero, as sumTo does
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] b = in[1];
+            double[] ga = gIn[0];
+            double[] gb = gIn[1];
+            clear(ga, ia);
+            clear(gb, ib);
+            for (int k = 0; k < g.length; k++) {
+                double gOverB = g[k] / b[ib == null ? k : ib[k]];
+                if (ga != null) {
+                    send(ga, ia, k, gOverB);
+                }
+                if (gb != null) {
+                    send(gb, ib, k, gOverB * out[k] * -1.0);
+                }
+            }
+        }
+    }
+
+    /**
+     * where(c, a, b): a where c is non-zero, else b, all broadcast. The condition gets no
+     * gradient; a's is g where c holds and b's g elsewhere, each summed if broadcast (the
+     * primitive's where(c, g, 0).sumTo(a.shape)).
+     */
+    static final class Where extends ReplayKernel {
+        private final int[] ic;
+        private final int[] ia;
+        private final int[] ib;
+
+        Where(Shape c, Shape a, Shape b, Shape out) {
+            this.ic = c.equals(out) ? null : Broadcast.sourceIndex(c, out);
+            this.ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
+            this.ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            double[] c = in[0];
+            double[] a = in[1];
+            double[] b = in[2];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = c[ic == null ? k : ic[k]] != 0 ? a[ia == null ? k : ia[k]] : b[ib == null ? k : ib[k]];
             }
         }
 
-        private static void send(double[] grad, int j, int[] index, double d) {
-            if (index == null) {
-                grad[j] = d;
-            } else {
-                grad[j] += d;
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            double[] c = in[0];
+            double[] ga = gIn[1];
+            double[] gb = gIn[2];
+            Binary.clear(ga, ia);
+            Binary.clear(gb, ib);
+            for (int k = 0; k < g.length; k++) {
+                boolean holds = c[ic == null ? k : ic[k]] != 0;
+                if (ga != null) {
+                    Binary.send(ga, ia, k, holds ? g[k] : 0.0);
+                }
+                if (gb != null) {
+                    Binary.send(gb, ib, k, holds ? 0.0 : g[k]);
+                }
             }
+        }
+    }
+
+    /** a > b or a >= b as 1.0 or 0.0, broadcast; no gradient. */
+    static final class Compare extends ReplayKernel {
+        private final boolean orEqual;
+        private final int[] ia;
+        private final int[] ib;
+
+        Compare(boolean orEqual, Shape a, Shape b, Shape out) {
+            this.orEqual = orEqual;
+            this.ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
+            this.ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
+        }
+
+        /** The comparison's loop, shared with the primitive's forward. */
+        static void compare(boolean orEqual, double[] a, int[] ia, double[] b, int[] ib, double[] out) {
+            for (int k = 0; k < out.length; k++) {
+                double u = a[ia == null ? k : ia[k]];
+                double v = b[ib == null ? k : ib[k]];
+                out[k] = (orEqual ? u >= v : u > v) ? 1.0 : 0.0;
+            }
+        }
+
+        @Override
+        void forward(double[][] in, double[] out) {
+            compare(orEqual, in[0], ia, in[1], ib, out);
+        }
+
+        @Override
+        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
+            throw new IllegalStateException("a comparison sends no gradient");
         }
     }
 

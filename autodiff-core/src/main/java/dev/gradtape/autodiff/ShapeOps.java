@@ -105,6 +105,11 @@ final class ShapeOps {
         }
 
         @Override
+        Function copyForReplay() {
+            return new Max(axis, kept, out);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             Shape s = in[0].shape;
             int[] d = s.dimsUnsafe();
@@ -150,6 +155,11 @@ final class ShapeOps {
 
         Permute(int[] perm) {
             this.perm = perm;
+        }
+
+        @Override
+        Function copyForReplay() {
+            return new Permute(perm);
         }
 
         @Override
@@ -202,6 +212,11 @@ final class ShapeOps {
         }
 
         @Override
+        Function copyForReplay() {
+            return new Slice(axis, start, end);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             int[] d = in[0].shape.dims();
             int len = d[axis];
@@ -238,6 +253,11 @@ final class ShapeOps {
         }
 
         @Override
+        Function copyForReplay() {
+            return new Pad(axis, before, after);
+        }
+
+        @Override
         protected Tensor forward(Tensor... in) {
             int[] d = in[0].shape.dims();
             int len = d[axis];
@@ -266,6 +286,11 @@ final class ShapeOps {
 
         Concat(int axis) {
             this.axis = axis;
+        }
+
+        @Override
+        Function copyForReplay() {
+            return new Concat(axis);
         }
 
         @Override

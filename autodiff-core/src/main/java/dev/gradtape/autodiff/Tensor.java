@@ -256,11 +256,13 @@ public final class Tensor {
     }
 
     /**
-     * This tensor's values as a constant: a new tensor no tape tracks, so no gradient flows
-     * through it (PyTorch's {@code detach}, TensorFlow's {@code stop_gradient}).
+     * This tensor's values as a constant for the gradient: no gradient flows back through the
+     * result (PyTorch's {@code detach}, TensorFlow's {@code stop_gradient}). Outside any tape that
+     * tracks this tensor it is a new leaf; under one it is recorded as an operation that sends no
+     * gradient, so that a {@link Replay} recomputes it instead of freezing it.
      */
     public Tensor detach() {
-        return new Tensor(shape, data);
+        return new UnaryOps.StopGradient().apply(this);
     }
 
     // ---------------------------------------------------------------- elementwise
@@ -403,44 +405,32 @@ public final class Tensor {
      * three broadcast together. The condition is a constant (no gradient).
      */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
-        return new ElementwiseOps.Where().apply(condition.detach(), a, b);
+        return new ElementwiseOps.Where().apply(condition, a, b); // no gradient to the condition
     }
 
-    // ---------------------------------------------------------------- comparisons (constants)
+    // ---------------------------------------------------------------- comparisons (no gradient)
 
-    /** 1 where this > other, else 0, broadcast; a constant, not differentiable. */
+    /**
+     * 1 where this > other, else 0, broadcast. Not differentiable: no gradient flows back (under a
+     * tape it is recorded, so that a {@link Replay} recomputes it).
+     */
     public Tensor greater(Tensor other) {
-        return compare(other, 0);
+        return new ElementwiseOps.Compare(false).apply(this, other);
     }
 
-    /** 1 where this > c, else 0; a constant. */
+    /** 1 where this > c, else 0; not differentiable. */
     public Tensor greater(double c) {
-        double[] r = new double[data.length];
-        for (int i = 0; i < r.length; i++) r[i] = data[i] > c ? 1.0 : 0.0;
-        return new Tensor(shape, r);
+        return greater(scalar(c));
     }
 
-    /** 1 where this >= other, else 0, broadcast; a constant, not differentiable. */
+    /** 1 where this >= other, else 0, broadcast; not differentiable. */
     public Tensor greaterEqual(Tensor other) {
-        return compare(other, 1);
+        return new ElementwiseOps.Compare(true).apply(this, other);
     }
 
-    /** The sign of each element (-1, 0 or 1); a constant. */
+    /** The sign of each element (-1, 0 or 1); not differentiable. */
     public Tensor sign() {
-        double[] r = new double[data.length];
-        for (int i = 0; i < r.length; i++) r[i] = Math.signum(data[i]);
-        return new Tensor(shape, r);
-    }
-
-    private Tensor compare(Tensor other, int kind) {
-        Shape s = Shape.broadcast(kind == 0 ? "greater" : "greaterEqual", shape, other.shape);
-        double[] x = Broadcast.expand(data, shape, s);
-        double[] y = Broadcast.expand(other.data, other.shape, s);
-        double[] r = new double[x.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = (kind == 0 ? x[i] > y[i] : x[i] >= y[i]) ? 1.0 : 0.0;
-        }
-        return new Tensor(s, r);
+        return new UnaryOps.Sign().apply(this);
     }
 
     // ---------------------------------------------------------------- reductions and shape

@@ -242,4 +242,64 @@ final class UnaryOps {
             return new Tensor[] {g.mul(input(0).sign())};
         }
     }
+
+    /**
+     * The sign of each element, -1, 0 or 1 (NaN stays NaN). Not differentiable; recorded so that a
+     * {@link Replay} recomputes it.
+     */
+    static final class Sign extends Primitive {
+        @Override
+        boolean sendsGradient(int input) {
+            return false;
+        }
+
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.SIGN);
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            double[] x = in[0].data;
+            double[] r = new double[x.length];
+            for (int i = 0; i < x.length; i++) r[i] = Math.signum(x[i]);
+            return new Tensor(in[0].shape, r);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {null};
+        }
+    }
+
+    /**
+     * stop_gradient: the identity, through which no gradient flows back ({@link Tensor#detach}
+     * under a tape). Recorded so that a {@link Replay} recomputes the value.
+     */
+    static final class StopGradient extends Primitive {
+        @Override
+        public String name() {
+            return "detach";
+        }
+
+        @Override
+        boolean sendsGradient(int input) {
+            return false;
+        }
+
+        @Override
+        ReplayKernel replayKernel() {
+            return new ReplayKernels.Copy();
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            return new Tensor(in[0].shape, in[0].data); // immutable, so shared
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {null};
+        }
+    }
 }

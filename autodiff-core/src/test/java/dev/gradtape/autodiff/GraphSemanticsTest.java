@@ -167,7 +167,14 @@ class GraphSemanticsTest {
             Tensor x = tape.watch(Tensor.scalar(3));
             Tensor y = x.mul(x.detach()); // d/dx = x.detach() only, 3 rather than 6
             assertEquals(3, tape.gradient(y, x).item(), 0);
-            assertFalse(tape.isTracked(x.detach()));
+        }
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = tape.watch(Tensor.scalar(3));
+            assertEquals(0.0, tape.gradient(x.detach().mul(2.0), x).item(), 0); // nothing flows back
+        }
+        Tensor free = Tensor.scalar(3);
+        try (GradientTape tape = new GradientTape()) {
+            assertFalse(tape.isTracked(free.detach()), "outside a tape's graph detach is a new leaf");
         }
     }
 

@@ -11,6 +11,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import dev.gradtape.autodiff.Function;
 import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.Replay;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Dense;
@@ -142,5 +143,45 @@ class DocsExamplesTest {
             }
         }
         assertTrue(last < first / 10, "loss " + first + " -> " + last);
+    }
+
+    // ---- docs/using-gradtape.md: record once, replay
+
+    @Test
+    void replayedTrainingStepFromTheDocsMatchesTheEagerOne() {
+        Tensor batchX = Tensor.matrix(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+        Tensor batchY = Tensor.matrix(new double[][] {{0}, {1}, {1}, {2}});
+        Sequential model = new Sequential(new Dense(2, 8, new SplittableRandom(7)), new Tanh(),
+                new Dense(8, 1, new SplittableRandom(8)));
+        Sequential twin = new Sequential(new Dense(2, 8, new SplittableRandom(7)), new Tanh(),
+                new Dense(8, 1, new SplittableRandom(8)));
+        Adam adam = new Adam(0.01);
+        Adam twinAdam = new Adam(0.01);
+
+        Tensor x = Tensor.zeros(4, 2);                      // example values: the replay keeps the shapes
+        Tensor y = Tensor.zeros(4, 1);
+        Replay step;
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);                                  // inputs must be watched, so that every
+            tape.watch(y);                                  // operation on them is recorded
+            Tensor loss = Losses.meanSquaredError(model.forward(x), y);
+            step = tape.replay(loss, Parameter.values(model.parameters()), List.of(x, y));
+        }
+        for (int i = 0; i < 200; i++) {
+            step.start(Parameter.values(model.parameters()));    // this step's parameter values
+            step.set(x, batchX).set(y, batchY);                  // this step's data
+            adam.apply(model.parameters(), step.gradient());     // forward, backward; apply
+
+            try (GradientTape tape = new GradientTape()) {       // the same step on the eager tape
+                Tensor loss = Losses.meanSquaredError(twin.forward(batchX), batchY);
+                twinAdam.apply(twin.parameters(), tape.gradient(loss, Parameter.values(twin.parameters())));
+            }
+        }
+        for (int k = 0; k < model.parameters().size(); k++) {
+            assertTrue(model.parameters().get(k).value().valueEquals(twin.parameters().get(k).value()),
+                    "parameter " + k + " after 200 replayed and 200 eager steps");
+        }
+        Tensor fit = model.forward(batchX);
+        assertTrue(Losses.meanSquaredError(fit, batchY).item() < 0.05, "the replayed steps train");
     }
 }

@@ -121,8 +121,10 @@ abstract class SlotOptimizer implements Optimizer {
                     + " gradients; pass one gradient per parameter, in the same order");
         }
         for (int i = 0; i < params.size(); i++) {
-            Parameter p = Objects.requireNonNull(params.get(i), () -> kind
-                    + ".apply: parameter is null");
+            Parameter p = params.get(i);
+            if (p == null) { // checked without a lambda: this loop runs every training step
+                throw new NullPointerException(kind + ".apply: parameter " + i + " is null");
+            }
             if (!p.trainable()) {
                 continue;
             }
