@@ -32,10 +32,8 @@ import org.quicktheories.generators.Generate;
  * generic fallback (where, max, permute, slice, pad, concat, batched matmul) are all covered;
  * {@link OpRegistryTest} makes sure every operation has a replay property.
  *
- * <p>KNOWN BUGS (reported to the lead, tests kept failing on purpose): {@code maximum},
- * {@code minimum} and {@code clamp} build their mask with {@code greaterEqual}, which is not
- * recorded, so a replay keeps the recorded mask; {@code logSumExp} shifts by a detached maximum,
- * so a replay keeps the recorded shift. Both differ from eager on fresh values.
+ * <p>maximum, minimum, clamp (masks made by comparisons) and logSumExp (a detached shift) are
+ * the regression tests of the first Replay, which kept the recorded mask and shift on new values.
  */
 class ReplayProperties {
     static final long SEED = 0x4e91a7L;
@@ -309,8 +307,8 @@ class ReplayProperties {
         return binary(call, Domain.REAL, Domain.REAL, op);
     }
 
-    // BUG (reported): maximum, minimum and clamp are composed as where(greaterEqual(...), ...);
-    // greaterEqual is not recorded, so the replay keeps the mask of the recorded values.
+    // maximum, minimum and clamp are composed as where(greaterEqual(...), ...): the replay must
+    // compute the mask from this run's values (the first Replay kept the recorded mask).
     @Test
     void maximum() {
         check(separated("maximum", xs -> xs.get(0).maximum(xs.get(1))));
@@ -384,8 +382,8 @@ class ReplayProperties {
         check(alongAxis("max", Domain.REAL, Tensor::max));
     }
 
-    // BUG (reported): logSumExp shifts by t.max(...).detach(), a constant in the replay, so a
-    // replay keeps the recorded shift instead of the maximum of the new values.
+    // logSumExp shifts by t.max(...).detach(): the replay must shift by this run's maximum (the
+    // first Replay kept the recorded shift).
     @Test
     void logSumExpAll() {
         check(unary("logSumExp", Domain.REAL, Tensor::logSumExp));

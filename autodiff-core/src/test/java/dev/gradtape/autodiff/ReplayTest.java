@@ -200,9 +200,8 @@ class ReplayTest {
     }
 
     /**
-     * BUG (reported): where's condition is detached before it is recorded, so an input used as a
-     * condition is read by no recorded step; set on it is accepted and silently ignored. Eager
-     * picks by the new mask.
+     * Regression: where's condition is detached; the first Replay treated the detached copy as a
+     * constant, so set on an input used as a condition was accepted and silently ignored.
      */
     @Test
     void an_input_used_as_a_where_condition_follows_set() {
@@ -271,9 +270,10 @@ class ReplayTest {
     }
 
     /**
-     * BUG (reported, minor): the generic kernel turns a null gradient into zeros, which are then
-     * added to the node's other gradients. Eager skips the null, so where the only other
-     * gradient is -0.0 eager gives -0.0 and the replay 0.0 + -0.0 = +0.0.
+     * BUG (reported, minor; fails on purpose until fixed): the generic kernel turns a null
+     * gradient into zeros, which are then added to the node's other gradients. Eager skips the
+     * null, so where the only other gradient is -0.0 eager gives -0.0 and the replay
+     * 0.0 + -0.0 = +0.0.
      */
     @Test
     void a_null_gradient_from_a_function_adds_nothing_not_even_the_sign_of_a_zero() {
@@ -284,12 +284,14 @@ class ReplayTest {
         Tensor loss;
         Replay replay;
         List<Tensor> eager;
-        try (GradientTape tape = new GradientTape()) {
+        // gradient before replay: a replay of a user Function re-runs that node, and the tape then
+        // refuses gradients (ReplayIsolationTest)
+        try (GradientTape tape = GradientTape.persistent()) {
             tape.watch(a);
             tape.watch(b);
             loss = f.apply(a, b);
-            replay = tape.replay(loss, List.of(a, b), List.of());
             eager = tape.gradient(loss, List.of(a, b));
+            replay = tape.replay(loss, List.of(a, b), List.of());
         }
         assertSameBits("eager: b's gradient is -0 * 1", Tensor.vector(-0.0, -0.0), eager.get(1));
         replay.start(List.of(a, b));
@@ -467,9 +469,8 @@ class ReplayTest {
     }
 
     /**
-     * BUG (reported): the generic kernel re-runs the recorded Function instance, which then
-     * points at the replay's tensors instead of the recorded ones; the tape that recorded it can
-     * no longer compute its own gradient afterwards.
+     * Regression: the first generic kernel re-ran the recorded primitive in place, which then
+     * pointed at the replay's tensors, and the tape's own gradient failed (index -1).
      */
     @Test
     void running_a_replay_leaves_the_recording_tape_able_to_compute_its_gradient() {
