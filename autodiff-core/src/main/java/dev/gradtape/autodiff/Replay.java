@@ -55,8 +55,6 @@ public final class Replay {
         final double[][] args;
         /** Where the backward writes each input's gradient: its accumulator, a scratch array, or null. */
         final double[][] gIn;
-        /** The inputs whose gradient goes to scratch and is then added to the accumulator, in order. */
-        int[] accumulate = new int[0];
 
         Step(Function op, ReplayKernel kernel, int[] in, int out) {
             this.op = op;
@@ -86,6 +84,8 @@ public final class Replay {
     private final double[][] grads;
     /** Whether a gradient reaches the node: known when compiling, since the graph is fixed. */
     private final boolean[] receives;
+    /** Whether the node's gradient buffer holds a gradient in this run. */
+    private final boolean[] has;
     /** The steps whose backward runs, in the order it runs (reverse recording order). */
     private final Step[] backwardPlan;
     /** The number of steps whose forward has run in the current (or last) run. */
@@ -117,6 +117,7 @@ public final class Replay {
             inputs[i] = node(t);
         }
         int declared = ids.size();
+        record = neededFor(record, target);
         steps = new Step[record.size()];
         for (int s = 0; s < steps.length; s++) {
             Function f = record.get(s);
@@ -208,6 +209,7 @@ public final class Replay {
         // whether its gradient is the first to arrive (written straight into its accumulator)
         // or is added to earlier ones, in the eager tape's order.
         receives = new boolean[n];
+        has = new boolean[n];
         receives[t] = needsGradient[t];
         ArrayList<Step> plan = new ArrayList<>();
         for (int s = steps.length - 1; s >= 0; s--) {
@@ -215,8 +217,6 @@ public final class Replay {
             if (!receives[st.out]) {
                 continue;
             }
-            int[] acc = new int[st.in.length];
-            int accCount = 0;
             for (int j = 0; j < st.in.length; j++) {
                 int node = st.in[j];
                 if (!needsGradient[node] || !st.op.sendsGradient(j)) {
@@ -226,14 +226,31 @@ public final class Replay {
                     st.gIn[j] = grads[node];
                     receives[node] = true;
                 } else {
-                    st.gIn[j] = new double[shapes.get(node).size()];
-                    acc[accCount++] = j;
+                    st.gIn[j] = new double[shapes.get(node).size()]; // added after the call
                 }
             }
-            st.accumulate = Arrays.copyOf(acc, accCount);
             plan.add(st);
         }
         backwardPlan = plan.toArray(new Step[0]);
+    }
+
+    /**
+     * The recorded operations the target depends on, in recording order: a persistent tape may
+     * hold other computations, which a replay of this target neither runs nor asks inputs for.
+     */
+    private static List<Function> neededFor(List<Function> record, Tensor target) {
+        java.util.Set<Tensor> wanted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        wanted.add(target);
+        ArrayList<Function> kept = new ArrayList<>();
+        for (int i = record.size() - 1; i >= 0; i--) {
+            Function f = record.get(i);
+            if (wanted.contains(f.outputUnsafe())) {
+                kept.add(f);
+                wanted.addAll(Arrays.asList(f.inputsUnsafe()));
+            }
+        }
+        java.util.Collections.reverse(kept);
+        return kept;
     }
 
     private boolean isOutput(int node) {
@@ -403,7 +420,7 @@ public final class Replay {
         int node = lookup(recorded);
         if (node < 0) {
             throw new IllegalArgumentException("Replay." + what + ": the tensor of shape "
-                    + recorded.shape + " is not part of the recorded computation");
+                    + recorded.shape + " is not part of the recorded computation of the target");
         }
         if (!everStarted) {
             throw new IllegalStateException("Replay." + what + ": no run has been started; call"
@@ -440,24 +457,43 @@ public final class Replay {
         List<Tensor> result = new ArrayList<>(sources.length);
         for (int i = 0; i < sources.length; i++) {
             int node = sources[i];
-            double[] g = receives[node] ? grads[node].clone() : new double[grads[node].length];
+            double[] g = has[node] ? grads[node].clone() : new double[grads[node].length];
             result.add(new Tensor(shapes.get(node), g));
         }
         return result;
     }
 
     private void backward() {
+        Arrays.fill(has, false);
         if (!receives[target]) {
             return; // the target does not depend on any source
         }
         grads[target][0] = 1.0;
+        has[target] = true;
         for (Step st : backwardPlan) {
+            if (!has[st.out]) {
+                continue; // nothing arrived: possible only where a Function sent no gradient
+            }
             st.kernel.backward(grads[st.out], st.args, values[st.out], st.gIn);
-            for (int j : st.accumulate) {
-                double[] acc = grads[st.in[j]];
-                double[] gj = st.gIn[j];
-                for (int i = 0; i < acc.length; i++) {
-                    acc[i] += gj[i];
+            boolean[] none = st.kernel.noGradient();
+            int[] in = st.in;
+            double[][] gIn = st.gIn;
+            for (int j = 0; j < in.length; j++) {
+                double[] gj = gIn[j];
+                if (gj == null || none != null && none[j]) {
+                    continue;
+                }
+                int node = in[j];
+                double[] acc = grads[node];
+                if (gj == acc) {
+                    has[node] = true; // the planned first gradient, written in place
+                } else if (!has[node]) {
+                    System.arraycopy(gj, 0, acc, 0, acc.length); // the first one sent none
+                    has[node] = true;
+                } else {
+                    for (int i = 0; i < acc.length; i++) {
+                        acc[i] += gj[i];
+                    }
                 }
             }
         }
@@ -467,14 +503,14 @@ public final class Replay {
      * The kernel of an operation without one of its own (a user's {@link Function}, or a
      * primitive on shapes its kernel does not cover): runs the operation's own forward and
      * backward on tensors wrapped around the replay's arrays. It allocates like the eager tape,
-     * and gives the same results, except that an input its backward gives no gradient (null)
-     * receives zeros.
+     * and gives the same results.
      */
     private static final class FunctionKernel extends ReplayKernel {
         private final Function f;
         private final Shape[] inShapes;
         private final Shape outShape;
         private final boolean[] needs;
+        private final boolean[] none;
 
         FunctionKernel(Function f, Tensor[] recordedInputs, Shape outShape) {
             this.f = f;
@@ -484,6 +520,12 @@ public final class Replay {
             }
             this.outShape = outShape;
             this.needs = new boolean[recordedInputs.length];
+            this.none = new boolean[recordedInputs.length];
+        }
+
+        @Override
+        boolean[] noGradient() {
+            return none;
         }
 
         @Override
@@ -521,13 +563,8 @@ public final class Replay {
                 state.pauseDepth--;
             }
             for (int j = 0; j < gIn.length; j++) {
-                if (gIn[j] == null) {
-                    continue;
-                }
-                if (r[j] == null) {
-                    // planned as receiving a gradient: "none" arrives as zeros
-                    Arrays.fill(gIn[j], 0.0);
-                } else {
+                none[j] = gIn[j] != null && r[j] == null; // adds nothing, as on the tape
+                if (gIn[j] != null && r[j] != null) {
                     System.arraycopy(r[j].data, 0, gIn[j], 0, gIn[j].length);
                 }
             }

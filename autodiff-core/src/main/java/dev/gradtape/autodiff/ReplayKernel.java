@@ -26,4 +26,12 @@ abstract class ReplayKernel {
      * @param out the output of this run
      */
     abstract void backward(double[] g, double[][] in, double[] out, double[][] gIn);
+
+    /**
+     * After {@link #backward}: which requested inputs got no gradient after all (true), or null if
+     * every requested one got one. Only a kernel running a user's Function can say none.
+     */
+    boolean[] noGradient() {
+        return null;
+    }
 }

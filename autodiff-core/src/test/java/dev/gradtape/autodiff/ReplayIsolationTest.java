@@ -83,4 +83,23 @@ class ReplayIsolationTest {
             assertEquals(4 * 3 * 1.0, replay.start(List.of(Tensor.vector(1, 1, 1))).value(loss).item());
         }
     }
+
+    @Test
+    void a_replay_runs_only_what_its_target_depends_on() {
+        Tensor x = Tensor.vector(1, 2);
+        Tensor r = Tensor.scalar(3);
+        try (GradientTape tape = GradientTape.persistent()) {
+            tape.watch(x);
+            tape.watch(r);
+            Tensor a = x.mul(2.0).sum();
+            Tensor b = x.mul(r).sum().exp(); // another computation on the same tape
+            Replay replay = tape.replay(a, List.of(x), List.of()); // r need not be named
+            assertEquals(2, replay.size(), replay.toString());
+            Tensor g = replay.start(List.of(Tensor.vector(5, 6))).gradient().get(0);
+            assertTrue(g.valueEquals(Tensor.vector(2, 2)), g.toString());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> replay.value(b));
+            assertTrue(e.getMessage().contains("not part of the recorded computation"), e.getMessage());
+        }
+    }
 }
