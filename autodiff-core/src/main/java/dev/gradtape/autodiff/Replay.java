@@ -94,6 +94,8 @@ public final class Replay {
     private boolean open;
     /** Some run was started, so values can be read. */
     private boolean everStarted;
+    /** The last run's backward pass ran, so its gradients can be read. */
+    private boolean gradientsReady;
 
     /**
      * Compiles {@code record}; called by {@link GradientTape#replay}, which has checked that the
@@ -297,11 +299,13 @@ public final class Replay {
 
     /**
      * Begins a run with these values of the sources (in the order given to
-     * {@link GradientTape#replay}); inputs keep their values until {@link #set}.
+     * {@link GradientTape#replay}), copied in: tensors, or variable holders such as nn's
+     * parameters, which give their values without making a tensor. Inputs keep their values
+     * until {@link #set}.
      *
      * @throws IllegalArgumentException if the count or a shape differs from the recorded sources
      */
-    public Replay start(List<Tensor> sourceValues) {
+    public Replay start(List<? extends TensorSource> sourceValues) {
         Objects.requireNonNull(sourceValues, "Replay.start: the source values are null");
         if (sourceValues.size() != sources.length) {
             throw new IllegalArgumentException("Replay.start: " + sourceValues.size()
@@ -309,18 +313,19 @@ public final class Replay {
                     + " source, in the recorded order");
         }
         for (int i = 0; i < sources.length; i++) {
-            Tensor v = Objects.requireNonNull(sourceValues.get(i), "Replay.start: source value is null");
+            TensorSource v = Objects.requireNonNull(sourceValues.get(i), "Replay.start: source value is null");
             Shape expected = recordedSources[i].shape;
-            if (!v.shape.equals(expected)) {
+            if (!v.shape().equals(expected)) {
                 throw new IllegalArgumentException("Replay.start: source " + i + " has shape "
-                        + v.shape + " but was recorded with shape " + expected
+                        + v.shape() + " but was recorded with shape " + expected
                         + "; a replay keeps the recorded shapes");
             }
-            System.arraycopy(v.data, 0, values[sources[i]], 0, v.data.length);
+            v.copyTo(values[sources[i]]);
         }
         ran = 0;
         open = true;
         everStarted = true;
+        gradientsReady = false;
         return this;
     }
 
@@ -447,23 +452,74 @@ public final class Replay {
      * a source the target does not depend on). The next run begins with {@link #start}.
      */
     public List<Tensor> gradient() {
-        if (!open) {
-            throw new IllegalStateException("Replay.gradient: no run is open; call"
-                    + " start(sourceValues) before each gradient");
-        }
-        runForward(steps.length);
-        backward();
-        open = false;
+        finish("gradient");
         List<Tensor> result = new ArrayList<>(sources.length);
         for (int i = 0; i < sources.length; i++) {
-            int node = sources[i];
-            double[] g = has[node] ? grads[node].clone() : new double[grads[node].length];
-            result.add(new Tensor(shapes.get(node), g));
+            double[] g = new double[shapes.get(sources[i]).size()];
+            copyGradientTo(i, g);
+            result.add(new Tensor(shapes.get(sources[i]), g));
         }
         return result;
     }
 
-    private void backward() {
+    /**
+     * Finishes the run like {@link #gradient()}, but keeps the gradients in the replay, to be read
+     * with {@link #copyGradientTo} (as nn's optimisers do): a run then allocates nothing.
+     *
+     * @return this replay
+     */
+    public Replay backward() {
+        finish("backward");
+        return this;
+    }
+
+    private void finish(String what) {
+        if (!open) {
+            throw new IllegalStateException("Replay." + what + ": no run is open; call"
+                    + " start(sourceValues) before each " + what);
+        }
+        runForward(steps.length);
+        backwardPass();
+        open = false;
+        gradientsReady = true;
+    }
+
+    /** The number of sources. */
+    public int sourceCount() {
+        return sources.length;
+    }
+
+    /** The shape of source {@code i}. */
+    public Shape sourceShape(int i) {
+        return recordedSources[i].shape;
+    }
+
+    /**
+     * Copies the gradient with respect to source {@code i} from the last {@link #backward} into
+     * {@code destination} (zeros if the target does not depend on that source).
+     *
+     * @throws IllegalStateException if this run's backward pass has not run
+     * @throws IllegalArgumentException if the destination's length is not the source's size
+     */
+    public void copyGradientTo(int i, double[] destination) {
+        if (!gradientsReady) {
+            throw new IllegalStateException("Replay.copyGradientTo: no gradients: call backward()"
+                    + " (after start and set) first");
+        }
+        int node = sources[i];
+        double[] g = grads[node];
+        if (destination.length != g.length) {
+            throw new IllegalArgumentException("Replay.copyGradientTo: source " + i + " has "
+                    + g.length + " elements but the destination holds " + destination.length);
+        }
+        if (has[node]) {
+            System.arraycopy(g, 0, destination, 0, g.length);
+        } else {
+            Arrays.fill(destination, 0.0);
+        }
+    }
+
+    private void backwardPass() {
         Arrays.fill(has, false);
         if (!receives[target]) {
             return; // the target does not depend on any source

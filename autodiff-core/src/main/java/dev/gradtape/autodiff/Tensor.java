@@ -22,7 +22,7 @@ import java.util.random.RandomGenerator;
  * <p>Tensors compare by identity, as in PyTorch (a tape keys gradients on the very tensor it
  * recorded); use {@link #valueEquals} to compare contents.
  */
-public final class Tensor {
+public final class Tensor implements TensorSource {
     final Shape shape;
     final double[] data;
     /** The recorded operation that produced this tensor, or null; set once, at creation. */
@@ -172,6 +172,7 @@ public final class Tensor {
     // ---------------------------------------------------------------- reading
 
     /** The shape. */
+    @Override
     public Shape shape() {
         return shape;
     }
@@ -197,6 +198,7 @@ public final class Tensor {
      *
      * @throws IllegalArgumentException if the destination's length is not this tensor's size
      */
+    @Override
     public void copyTo(double[] destination) {
         Objects.requireNonNull(destination, "Tensor.copyTo: destination is null");
         if (destination.length != data.length) {

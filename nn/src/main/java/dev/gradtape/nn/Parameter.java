@@ -3,6 +3,7 @@ package dev.gradtape.nn;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.autodiff.TensorSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,20 +12,32 @@ import java.util.Objects;
  * A named, mutable holder of a tensor that training updates: TensorFlow's {@code Variable},
  * PyTorch's {@code Parameter}.
  *
- * <p>Tensors are immutable, so a parameter changes by {@link #assign being assigned} a new tensor
- * of the same shape. Reading it with {@link #value()} registers the current tensor with every open
- * {@link GradientTape} that watches accessed variables, so a training step never has to name its
- * parameters to the tape.
+ * <p>A parameter keeps its values in an array of its own, which optimisers update in place;
+ * {@link #value()} hands out an immutable tensor of the current values (the same tensor until the
+ * next change, so a tape can follow it). Reading it with {@link #value()} registers that tensor with
+ * every open {@link GradientTape} that watches accessed variables, so a training step never has to
+ * name its parameters to the tape. A {@link dev.gradtape.autodiff.Replay} reads the values
+ * without making a tensor at all, as a {@link TensorSource}.
  *
  * <p>This is the one place in nn that holds mutable state. A container such as
  * {@link Sequential} reports its children's parameters under longer names ("0.kernel"); the
  * renamed parameter is a view of the same variable, so assigning through either name changes both.
  */
-public final class Parameter {
-    /** The variable itself, shared by a parameter and its renamed views. */
+public final class Parameter implements TensorSource {
+    /**
+     * The variable itself, shared by a parameter and its renamed views: the values, and the tensor
+     * {@link #value()} last handed out for them (null once they changed).
+     */
     private static final class Cell {
-        Tensor value;
+        final Shape shape;
+        final double[] data;
+        Tensor snapshot;
         boolean trainable = true;
+
+        Cell(Tensor initial) {
+            shape = initial.shape();
+            data = initial.toArray();
+        }
     }
 
     private final String name;
@@ -36,11 +49,10 @@ public final class Parameter {
      * @throws IllegalArgumentException if the name is blank
      */
     public Parameter(String name, Tensor initial) {
-        this(checkName(name), new Cell());
-        Objects.requireNonNull(initial, () -> "Parameter '" + name
-                + "': the initial value is null");
-        // detach: the parameter's value is a fresh leaf, never the output of a recorded operation
-        cell.value = initial.detach();
+        // a copy of the values: the parameter's value is a fresh leaf, never the output of a
+        // recorded operation
+        this(checkName(name), new Cell(Objects.requireNonNull(initial, () -> "Parameter '" + name
+                + "': the initial value is null")));
     }
 
     private Parameter(String name, Cell cell) {
@@ -63,56 +75,88 @@ public final class Parameter {
 
     /**
      * The current value. Every open tape that watches accessed variables starts watching it, so
-     * gradients with respect to it can be asked for.
+     * gradients with respect to it can be asked for. The same tensor is returned until the values
+     * change.
      */
     public Tensor value() {
-        return GradientTape.watchAccessed(cell.value);
+        return GradientTape.watchAccessed(current());
     }
 
     /**
-     * Replaces the value by {@code newValue} (detached from any tape).
+     * Replaces the values by those of {@code newValue} (copied, so nothing ties the parameter to
+     * that tensor or its tape).
      *
      * @throws IllegalArgumentException naming this parameter and both shapes if the shapes differ
      */
     public void assign(Tensor newValue) {
         Objects.requireNonNull(newValue, () -> "Parameter '" + name
                 + "'.assign: the value is null");
-        if (!newValue.shape().equals(cell.value.shape())) {
-            throw new IllegalArgumentException("Parameter '" + name
-                    + "'.assign: the new value has shape "
-                    + newValue.shape() + " but the parameter has shape " + cell.value.shape()
-                    + "; a parameter keeps its shape");
+        checkShape("assign", newValue.shape());
+        newValue.copyTo(cell.data);
+        cell.snapshot = null;
+    }
+
+    /**
+     * Copies the current values into {@code destination} without making a tensor or telling any
+     * tape: how a {@link dev.gradtape.autodiff.Replay} reads parameters.
+     */
+    @Override
+    public void copyTo(double[] destination) {
+        if (destination.length != cell.data.length) {
+            throw new IllegalArgumentException("Parameter '" + name + "'.copyTo: the parameter has "
+                    + cell.data.length + " values but the destination holds " + destination.length);
         }
-        cell.value = newValue.detach();
+        System.arraycopy(cell.data, 0, destination, 0, destination.length);
+    }
+
+    private void checkShape(String what, Shape shape) {
+        if (!shape.equals(cell.shape)) {
+            throw new IllegalArgumentException("Parameter '" + name + "'." + what
+                    + ": the new value has shape " + shape + " but the parameter has shape "
+                    + cell.shape + "; a parameter keeps its shape");
+        }
     }
 
     /** The current value without registering it with any tape: for optimisers and checkpoints. */
     Tensor current() {
-        return cell.value;
+        Tensor t = cell.snapshot;
+        if (t == null) {
+            t = Tensor.of(cell.data, cell.shape);
+            cell.snapshot = t;
+        }
+        return t;
+    }
+
+    /** The values themselves, for an optimiser to update in place; then call {@link #changed}. */
+    double[] data() {
+        return cell.data;
+    }
+
+    /** Forgets the tensor handed out for the old values, after an in-place update. */
+    void changed() {
+        cell.snapshot = null;
     }
 
     /**
-     * Sets the value to {@code value} itself, not detached, so that a tape watching
-     * {@code value} sees it through this parameter: lets a gradient check drive a layer's
-     * parameters. Training code uses {@link #assign}.
+     * Sets the value to {@code value} itself, not a copy, so that a tape watching {@code value}
+     * sees it through this parameter: lets a gradient check drive a layer's parameters. Training
+     * code uses {@link #assign}.
      */
     void bind(Tensor value) {
-        if (!value.shape().equals(cell.value.shape())) {
-            throw new IllegalArgumentException("Parameter '" + name + "'.bind: shape "
-                    + value.shape()
-                    + " differs from the parameter's shape " + cell.value.shape());
-        }
-        cell.value = value;
+        checkShape("bind", value.shape());
+        value.copyTo(cell.data);
+        cell.snapshot = value;
     }
 
     /** The shape, fixed at construction. */
+    @Override
     public Shape shape() {
-        return cell.value.shape();
+        return cell.shape;
     }
 
     /** The number of elements. */
     public int size() {
-        return cell.value.size();
+        return cell.data.length;
     }
 
     /** Whether optimisers update this parameter (true unless set otherwise). */

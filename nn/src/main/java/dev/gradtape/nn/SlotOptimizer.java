@@ -1,5 +1,6 @@
 package dev.gradtape.nn;
 
+import dev.gradtape.autodiff.Replay;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
 import java.util.HashSet;
@@ -121,22 +122,56 @@ abstract class SlotOptimizer implements Optimizer {
                     + " gradients; pass one gradient per parameter, in the same order");
         }
         for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            if (p == null) { // checked without a lambda: this loop runs every training step
-                throw new NullPointerException(kind + ".apply: parameter " + i + " is null");
-            }
-            if (!p.trainable()) {
-                continue;
-            }
             Tensor g = grads.get(i);
-            if (g == null || !g.shape().equals(p.shape())) {
-                throw new IllegalArgumentException(kind + ".apply: the gradient for parameter '"
-                        + p.name()
-                        + "' has shape " + (g == null ? "null" : g.shape())
-                        + " but the parameter has shape "
-                        + p.shape() + "; they must be equal");
-            }
+            checkGradient(params, i, g == null ? null : g.shape());
         }
+        step(params, grads, null);
+    }
+
+    /**
+     * Applies the gradients {@code replay} computed in its last {@link Replay#backward()}, read
+     * straight from the replay: with a replay whose sources are these parameters, a training step
+     * makes no tensors at all.
+     *
+     * <pre>{@code
+     * replay.start(params);              // the parameters' values, copied in
+     * replay.backward();                 // forward and backward
+     * optimizer.apply(params, replay);   // the update, in place
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the replay's sources do not match the parameters in
+     *     count and shapes
+     * @throws IllegalStateException if the replay has no gradients (no backward since start)
+     */
+    @Override
+    public final void apply(List<Parameter> params, Replay replay) {
+        Objects.requireNonNull(params, () -> kind + ".apply: params is null");
+        Objects.requireNonNull(replay, () -> kind + ".apply: replay is null");
+        if (params.size() != replay.sourceCount()) {
+            throw new IllegalArgumentException(kind + ".apply: " + params.size()
+                    + " parameters but the replay has " + replay.sourceCount()
+                    + " sources; pass the parameters the replay was recorded with, in order");
+        }
+        for (int i = 0; i < params.size(); i++) {
+            checkGradient(params, i, replay.sourceShape(i));
+        }
+        step(params, null, replay);
+    }
+
+    private void checkGradient(List<Parameter> params, int i, Shape gradShape) {
+        Parameter p = params.get(i);
+        if (p == null) { // checked without a lambda: this loop runs every training step
+            throw new NullPointerException(kind + ".apply: parameter " + i + " is null");
+        }
+        if (p.trainable() && (gradShape == null || !gradShape.equals(p.shape()))) {
+            throw new IllegalArgumentException(kind + ".apply: the gradient for parameter '"
+                    + p.name() + "' has shape " + gradShape + " but the parameter has shape "
+                    + p.shape() + "; they must be equal");
+        }
+    }
+
+    /** One update of every trainable parameter, in place, with the gradients of one of the two. */
+    private void step(List<Parameter> params, List<Tensor> grads, Replay replay) {
         double lr = schedule.rate(iterations);
         if (!(lr >= 0 && Double.isFinite(lr))) {
             throw new IllegalStateException(kind + ".apply: the schedule " + schedule
@@ -145,22 +180,28 @@ abstract class SlotOptimizer implements Optimizer {
         }
         Slots[] slotsOf = resolve(params);
         long t = iterations + 1;
-        // Compute every new value before assigning any, so all parameters see the same step.
-        Tensor[] updated = new Tensor[params.size()];
+        // Compute every new value before writing any, so all parameters see the same step (two
+        // entries may be views of one variable).
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (!p.trainable()) {
                 continue;
             }
             Slots s = slotsOf[i];
-            p.current().copyTo(s.theta());
-            grads.get(i).copyTo(s.gradient());
+            p.copyTo(s.theta());
+            if (replay != null) {
+                replay.copyGradientTo(i, s.gradient());
+            } else {
+                grads.get(i).copyTo(s.gradient());
+            }
             update(s.theta(), s.gradient(), s.arrays(), t, lr);
-            updated[i] = Tensor.of(s.theta(), p.shape());
         }
-        for (int i = 0; i < updated.length; i++) {
-            if (updated[i] != null) {
-                params.get(i).bind(updated[i]); // a fresh leaf: no detach needed
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            if (p.trainable()) {
+                double[] theta = slotsOf[i].theta();
+                System.arraycopy(theta, 0, p.data(), 0, theta.length);
+                p.changed();
             }
         }
         iterations = t;

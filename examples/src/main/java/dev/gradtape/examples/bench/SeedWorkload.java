@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * <p>Two engines run it. {@link Engine#EAGER} records a new tape every episode, the way the
  * article's three lines read. {@link Engine#REPLAY} records the episode once and then replays it
  * ({@link Replay}): the action and the reward are the replay's inputs, the parameters its
- * sources. Both give the same numbers, bit for bit.
+ * sources, and an episode allocates nothing. Both give the same numbers, bit for bit.
  *
  * <p>Everything random comes from one {@link SplittableRandom} seeded by the caller.
  */
@@ -102,11 +102,12 @@ public final class SeedWorkload {
         if (replay == null) {
             record();
         }
-        replay.start(Parameter.values(params));
+        replay.start(params);                // the parameters' values, copied in
         double a = replay.item(muRecorded) + replay.item(sigmaRecorded) * rng.nextGaussian();
         double r = reward(a);
         replay.set(actionInput, a).set(rewardInput, r);
-        adam.apply(params, replay.gradient());
+        replay.backward();                   // the rest of the forward pass, and the backward
+        adam.apply(params, replay);          // reads the gradients in place
         return r;
     }
 
