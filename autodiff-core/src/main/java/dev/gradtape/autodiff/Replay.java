@@ -386,7 +386,9 @@ public final class Replay {
     private int nextRecent;
 
     private int leafInput(Tensor t, String what) {
-        Objects.requireNonNull(t, () -> "Replay." + what + ": the input is null");
+        if (t == null) { // no lambda: this runs on every set
+            throw new NullPointerException("Replay." + what + ": the input is null");
+        }
         int node = lookup(t);
         if (node < 0 || !isLeafInput[node] || isSourceNode[node]) {
             throw new IllegalArgumentException("Replay." + what + ": the tensor of shape " + t.shape
@@ -421,7 +423,9 @@ public final class Replay {
     }
 
     private int readable(Tensor recorded, String what) {
-        Objects.requireNonNull(recorded, () -> "Replay." + what + ": the tensor is null");
+        if (recorded == null) { // no lambda: this runs on every read
+            throw new NullPointerException("Replay." + what + ": the tensor is null");
+        }
         int node = lookup(recorded);
         if (node < 0) {
             throw new IllegalArgumentException("Replay." + what + ": the tensor of shape "

@@ -113,8 +113,12 @@ abstract class SlotOptimizer implements Optimizer {
 
     @Override
     public final void apply(List<Parameter> params, List<Tensor> grads) {
-        Objects.requireNonNull(params, () -> kind + ".apply: params is null");
-        Objects.requireNonNull(grads, () -> kind + ".apply: grads is null");
+        if (params == null) { // no lambda: this runs every training step
+            throw new NullPointerException(kind + ".apply: params is null");
+        }
+        if (grads == null) { // no lambda: this runs every training step
+            throw new NullPointerException(kind + ".apply: grads is null");
+        }
         if (params.size() != grads.size()) {
             throw new IllegalArgumentException(kind + ".apply: " + params.size()
                     + " parameters but "
@@ -145,8 +149,12 @@ abstract class SlotOptimizer implements Optimizer {
      */
     @Override
     public final void apply(List<Parameter> params, Replay replay) {
-        Objects.requireNonNull(params, () -> kind + ".apply: params is null");
-        Objects.requireNonNull(replay, () -> kind + ".apply: replay is null");
+        if (params == null) { // no lambda: this runs every training step
+            throw new NullPointerException(kind + ".apply: params is null");
+        }
+        if (replay == null) { // no lambda: this runs every training step
+            throw new NullPointerException(kind + ".apply: replay is null");
+        }
         if (params.size() != replay.sourceCount()) {
             throw new IllegalArgumentException(kind + ".apply: " + params.size()
                     + " parameters but the replay has " + replay.sourceCount()
