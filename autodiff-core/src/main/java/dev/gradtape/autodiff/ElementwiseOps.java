@@ -70,7 +70,7 @@ final class ElementwiseOps {
 
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Affine(false, c);
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.ADD_CONSTANT, c);
         }
 
         @Override
@@ -102,7 +102,7 @@ final class ElementwiseOps {
 
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Affine(true, c);
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.MUL_CONSTANT, c);
         }
 
         @Override

@@ -12,17 +12,27 @@ final class ReplayKernels {
     private ReplayKernels() {
     }
 
-    /** The elementwise functions of one tensor. */
+    /** The elementwise functions of one tensor (with a constant c for the last three). */
     enum UnaryKind {
-        EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIGN
+        EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIGN, POW, ADD_CONSTANT, MUL_CONSTANT
     }
 
-    /** f(x) elementwise; the backward uses x or the output exactly as the primitive does. */
+    /**
+     * f(x) elementwise; the backward uses x or the output exactly as the primitive does. One
+     * class for all of them, the switch outside the loops: fewer methods for the JIT to compile
+     * before a replay runs at full speed.
+     */
     static final class Unary extends ReplayKernel {
         private final UnaryKind kind;
+        private final double c;
 
         Unary(UnaryKind kind) {
+            this(kind, 0.0);
+        }
+
+        Unary(UnaryKind kind, double c) {
             this.kind = kind;
+            this.c = c;
         }
 
         @Override
@@ -44,7 +54,15 @@ final class ReplayKernels {
                 case RELU -> { for (int i = 0; i < x.length; i++) out[i] = Math.max(x[i], 0.0); }
                 case ABS -> { for (int i = 0; i < x.length; i++) out[i] = Math.abs(x[i]); }
                 case SIGN -> { for (int i = 0; i < x.length; i++) out[i] = Math.signum(x[i]); }
+                case POW -> { for (int i = 0; i < x.length; i++) out[i] = power(x[i], c); }
+                case ADD_CONSTANT -> { for (int i = 0; i < x.length; i++) out[i] = x[i] + c; }
+                case MUL_CONSTANT -> { for (int i = 0; i < x.length; i++) out[i] = x[i] * c; }
             }
+        }
+
+        /** x^p as the pow primitive computes it: x * x for p = 2. */
+        private static double power(double x, double p) {
+            return p == 2 ? x * x : Math.pow(x, p);
         }
 
         @Override
@@ -74,69 +92,16 @@ final class ReplayKernels {
                 }
                 case ABS -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * Math.signum(x[i]); }
                 case SIGN -> throw new IllegalStateException("sign sends no gradient");
-            }
-        }
-    }
-
-    /** x^p for a constant p: d/dx = p x^(p-1), with x^2 and x^1 ... computed as the primitive does. */
-    static final class Pow extends ReplayKernel {
-        private final double p;
-
-        Pow(double p) {
-            this.p = p;
-        }
-
-        @Override
-        void forward(double[][] in, double[] out) {
-            double[] x = in[0];
-            for (int i = 0; i < x.length; i++) {
-                out[i] = power(x[i], p);
-            }
-        }
-
-        private static double power(double x, double p) {
-            return p == 2 ? x * x : Math.pow(x, p);
-        }
-
-        @Override
-        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
-            double[] x = in[0];
-            double[] r = gIn[0];
-            if (p == 2) {
-                for (int i = 0; i < r.length; i++) r[i] = g[i] * (x[i] * 2.0);
-            } else {
-                for (int i = 0; i < r.length; i++) r[i] = g[i] * (power(x[i], p - 1) * p);
-            }
-        }
-    }
-
-    /** x + c or x * c for a constant c. */
-    static final class Affine extends ReplayKernel {
-        private final boolean multiply;
-        private final double c;
-
-        Affine(boolean multiply, double c) {
-            this.multiply = multiply;
-            this.c = c;
-        }
-
-        @Override
-        void forward(double[][] in, double[] out) {
-            double[] x = in[0];
-            if (multiply) {
-                for (int i = 0; i < x.length; i++) out[i] = x[i] * c;
-            } else {
-                for (int i = 0; i < x.length; i++) out[i] = x[i] + c;
-            }
-        }
-
-        @Override
-        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
-            double[] r = gIn[0];
-            if (multiply) {
-                for (int i = 0; i < r.length; i++) r[i] = g[i] * c;
-            } else {
-                System.arraycopy(g, 0, r, 0, r.length);
+                case POW -> {
+                    // p x^(p-1), as x.mul(2) for p = 2 and x.pow(p - 1).mul(p) otherwise
+                    if (c == 2) {
+                        for (int i = 0; i < r.length; i++) r[i] = g[i] * (x[i] * 2.0);
+                    } else {
+                        for (int i = 0; i < r.length; i++) r[i] = g[i] * (power(x[i], c - 1) * c);
+                    }
+                }
+                case ADD_CONSTANT -> System.arraycopy(g, 0, r, 0, r.length);
+                case MUL_CONSTANT -> { for (int i = 0; i < r.length; i++) r[i] = g[i] * c; }
             }
         }
     }
@@ -148,100 +113,48 @@ final class ReplayKernels {
 
     /** The kernel of a binary operation on operands of these shapes. */
     static ReplayKernel binary(BinaryKind kind, Shape a, Shape b, Shape out) {
-        int[] ia = a.equals(out) ? null : Broadcast.sourceIndex(a, out);
-        int[] ib = b.equals(out) ? null : Broadcast.sourceIndex(b, out);
-        return switch (kind) {
-            case ADD -> new Add(ia, ib);
-            case MUL -> new Mul(ia, ib);
-            case DIV -> new Div(ia, ib);
-        };
+        return new Binary(kind, a.equals(out) ? null : Broadcast.sourceIndex(a, out),
+                b.equals(out) ? null : Broadcast.sourceIndex(b, out));
     }
 
     /**
      * a op b with NumPy broadcasting. {@code ia[k]} and {@code ib[k]} are the elements of a and
      * b that element k of the result reads ({@code null} where an operand has the result's
      * shape). The gradient of a broadcast operand is summed from zero in row-major order of the
-     * result, the order of {@link Tensor#sumTo}; one class per operation keeps each loop free of
-     * a switch.
+     * result, the order of {@link Tensor#sumTo}.
      */
-    private abstract static class Binary extends ReplayKernel {
+    static final class Binary extends ReplayKernel {
+        private final BinaryKind kind;
         final int[] ia;
         final int[] ib;
 
-        Binary(int[] ia, int[] ib) {
+        Binary(BinaryKind kind, int[] ia, int[] ib) {
+            this.kind = kind;
             this.ia = ia;
             this.ib = ib;
         }
 
-        /** Prepares a gradient array: a broadcast operand's gradient is summed from zero. */
-        static void clear(double[] grad, int[] index) {
-            if (grad != null && index != null) {
-                Arrays.fill(grad, 0.0);
-            }
-        }
-
-        /** Sends d to element j of an operand's gradient: assigned, or added if broadcast. */
-        static void send(double[] grad, int[] index, int k, double d) {
-            if (index == null) {
-                grad[k] = d;
-            } else {
-                grad[index[k]] += d;
-            }
-        }
-    }
-
-    /** a + b: d/da = g, d/db = g. */
-    private static final class Add extends Binary {
-        Add(int[] ia, int[] ib) {
-            super(ia, ib);
-        }
-
         @Override
         void forward(double[][] in, double[] out) {
             double[] x = in[0];
             double[] y = in[1];
-            if (ia == null && ib == null) {
-                for (int k = 0; k < out.length; k++) out[k] = x[k] + y[k];
-            } else {
-                for (int k = 0; k < out.length; k++) {
-                    out[k] = x[ia == null ? k : ia[k]] + y[ib == null ? k : ib[k]];
+            int[] ia = this.ia;
+            int[] ib = this.ib;
+            switch (kind) {
+                case ADD -> {
+                    for (int k = 0; k < out.length; k++) {
+                        out[k] = x[ia == null ? k : ia[k]] + y[ib == null ? k : ib[k]];
+                    }
                 }
-            }
-        }
-
-        @Override
-        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
-            for (int j = 0; j < 2; j++) {
-                double[] grad = gIn[j];
-                int[] index = j == 0 ? ia : ib;
-                if (grad == null) {
-                    continue;
+                case MUL -> {
+                    for (int k = 0; k < out.length; k++) {
+                        out[k] = x[ia == null ? k : ia[k]] * y[ib == null ? k : ib[k]];
+                    }
                 }
-                if (index == null) {
-                    System.arraycopy(g, 0, grad, 0, g.length);
-                } else {
-                    Arrays.fill(grad, 0.0);
-                    for (int k = 0; k < g.length; k++) grad[index[k]] += g[k];
-                }
-            }
-        }
-    }
-
-    /** a * b: d/da = g b, d/db = g a (as g.mul(b) and g.mul(a), then summed if broadcast). */
-    private static final class Mul extends Binary {
-        Mul(int[] ia, int[] ib) {
-            super(ia, ib);
-        }
-
-        @Override
-        void forward(double[][] in, double[] out) {
-            double[] x = in[0];
-            double[] y = in[1];
-            if (ia == null && ib == null) {
-                for (int k = 0; k < out.length; k++) out[k] = x[k] * y[k];
-            } else {
-                for (int k = 0; k < out.length; k++) {
-                    out[k] = x[ia == null ? k : ia[k]] * y[ib == null ? k : ib[k]];
+                case DIV -> {
+                    for (int k = 0; k < out.length; k++) {
+                        out[k] = x[ia == null ? k : ia[k]] / y[ib == null ? k : ib[k]];
+                    }
                 }
             }
         }
@@ -254,53 +167,42 @@ final class ReplayKernels {
             double[] gb = gIn[1];
             clear(ga, ia);
             clear(gb, ib);
-            for (int k = 0; k < g.length; k++) {
-                int ja = ia == null ? k : ia[k];
-                int jb = ib == null ? k : ib[k];
-                if (ga != null) {
-                    send(ga, ia, k, g[k] * b[jb]);
+            switch (kind) {
+                case ADD -> { // d/da = g, d/db = g
+                    for (int k = 0; k < g.length; k++) {
+                        if (ga != null) send(ga, ia, k, g[k]);
+                        if (gb != null) send(gb, ib, k, g[k]);
+                    }
                 }
-                if (gb != null) {
-                    send(gb, ib, k, g[k] * a[ja]);
+                case MUL -> { // d/da = g b, d/db = g a (as g.mul(b) and g.mul(a))
+                    for (int k = 0; k < g.length; k++) {
+                        if (ga != null) send(ga, ia, k, g[k] * b[ib == null ? k : ib[k]]);
+                        if (gb != null) send(gb, ib, k, g[k] * a[ia == null ? k : ia[k]]);
+                    }
+                }
+                case DIV -> { // d/da = g / b, d/db = -(g / b) (a / b), sharing g / b
+                    for (int k = 0; k < g.length; k++) {
+                        double gOverB = g[k] / b[ib == null ? k : ib[k]];
+                        if (ga != null) send(ga, ia, k, gOverB);
+                        if (gb != null) send(gb, ib, k, gOverB * out[k] * -1.0);
+                    }
                 }
             }
         }
-    }
 
-    /** a / b: d/da = g / b, d/db = -(g / b) (a / b), as the primitive shares g / b. */
-    private static final class Div extends Binary {
-        Div(int[] ia, int[] ib) {
-            super(ia, ib);
+        /** Prepares a gradient array: a broadcast operand's gradient is summed from zero. */
+        static void clear(double[] grad, int[] index) {
+            if (grad != null && index != null) {
+                Arrays.fill(grad, 0.0);
+            }
         }
 
-        @Override
-        void forward(double[][] in, double[] out) {
-            double[] x = in[0];
-            double[] y = in[1];
-            if (ia == null && ib == null) {
-                for (int k = 0; k < out.length; k++) out[k] = x[k] / y[k];
+        /** Sends d for result element k to an operand's gradient: assigned, or added if broadcast. */
+        static void send(double[] grad, int[] index, int k, double d) {
+            if (index == null) {
+                grad[k] = d;
             } else {
-                for (int k = 0; k < out.length; k++) {
-                    out[k] = x[ia == null ? k : ia[k]] / y[ib == null ? k : ib[k]];
-                }
-            }
-        }
-
-        @Override
-        void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
-            double[] b = in[1];
-            double[] ga = gIn[0];
-            double[] gb = gIn[1];
-            clear(ga, ia);
-            clear(gb, ib);
-            for (int k = 0; k < g.length; k++) {
-                double gOverB = g[k] / b[ib == null ? k : ib[k]];
-                if (ga != null) {
-                    send(ga, ia, k, gOverB);
-                }
-                if (gb != null) {
-                    send(gb, ib, k, gOverB * out[k] * -1.0);
-                }
+                grad[index[k]] += d;
             }
         }
     }

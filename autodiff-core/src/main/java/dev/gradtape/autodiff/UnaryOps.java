@@ -23,7 +23,7 @@ final class UnaryOps {
 
         @Override
         ReplayKernel replayKernel() {
-            return new ReplayKernels.Pow(p);
+            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.POW, p);
         }
 
         @Override

@@ -25,6 +25,8 @@ abstract class SlotOptimizer implements Optimizer {
     /** The parameters {@link #resolve} last checked, and their slots; reset by loadState. */
     private Parameter[] resolvedFor;
     private Slots[] resolved;
+    /** Whether two of the resolved parameters are views of one variable. */
+    private boolean resolvedShare;
 
     /**
      * A parameter's slots, and two scratch arrays the update reads the gradient from and computes
@@ -44,11 +46,6 @@ abstract class SlotOptimizer implements Optimizer {
 
     /**
      * The slots of each parameter (null for frozen ones), after checking that names are unique and
-     * that held state fits. The answer is remembered for the same parameters (by identity), so a
-     * training loop that passes the same parameters every step pays for the checks once.
-     */
-    /**
-     * The slots of each parameter (null for frozen ones), after checking that names are unique and
      * that held state fits; missing slots are created as zeros. The answer is remembered for the
      * same parameters (by identity), so a training loop that passes the same parameters every step
      * pays for the checks and look-ups once.
@@ -65,6 +62,15 @@ abstract class SlotOptimizer implements Optimizer {
                 return resolved;
             }
         }
+        return resolveAgain(params);
+    }
+
+    /**
+     * The checks and look-ups of {@link #resolve}, kept out of it: the JIT compiles the short
+     * check above in a few milliseconds, where with this body (maps, lambdas, messages) inlined it
+     * took a hundred, while the training loop ran slower code.
+     */
+    private Slots[] resolveAgain(List<Parameter> params) {
         Set<String> names = new HashSet<>();
         for (Parameter p : params) {
             if (!names.add(p.name())) {
@@ -89,6 +95,12 @@ abstract class SlotOptimizer implements Optimizer {
         }
         resolvedFor = params.toArray(new Parameter[0]);
         resolved = result;
+        resolvedShare = false;
+        for (int i = 0; i < resolvedFor.length; i++) {
+            for (int j = i + 1; j < resolvedFor.length; j++) {
+                resolvedShare |= resolvedFor[i].sameVariable(resolvedFor[j]);
+            }
+        }
         return result;
     }
 
@@ -172,10 +184,15 @@ abstract class SlotOptimizer implements Optimizer {
             throw new NullPointerException(kind + ".apply: parameter " + i + " is null");
         }
         if (p.trainable() && (gradShape == null || !gradShape.equals(p.shape()))) {
-            throw new IllegalArgumentException(kind + ".apply: the gradient for parameter '"
-                    + p.name() + "' has shape " + gradShape + " but the parameter has shape "
-                    + p.shape() + "; they must be equal");
+            throw wrongGradientShape(p, gradShape);
         }
+    }
+
+    /** Built out of line, so the check's method stays small for the JIT. */
+    private IllegalArgumentException wrongGradientShape(Parameter p, Shape gradShape) {
+        return new IllegalArgumentException(kind + ".apply: the gradient for parameter '"
+                + p.name() + "' has shape " + gradShape + " but the parameter has shape "
+                + p.shape() + "; they must be equal");
     }
 
     /** One update of every trainable parameter, in place, with the gradients of one of the two. */
@@ -188,8 +205,22 @@ abstract class SlotOptimizer implements Optimizer {
         }
         Slots[] slotsOf = resolve(params);
         long t = iterations + 1;
-        // Compute every new value before writing any, so all parameters see the same step (two
-        // entries may be views of one variable).
+        if (!resolvedShare) {
+            // every variable once: update each in place
+            for (int i = 0; i < params.size(); i++) {
+                Parameter p = params.get(i);
+                if (p.trainable()) {
+                    Slots s = slotsOf[i];
+                    readGradient(grads, replay, i, s.gradient());
+                    update(p.data(), s.gradient(), s.arrays(), t, lr);
+                    p.changed();
+                }
+            }
+            iterations = t;
+            return;
+        }
+        // Two entries are views of one variable: compute every new value from the old ones
+        // before writing any, so that all see the same step.
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (!p.trainable()) {
@@ -197,11 +228,7 @@ abstract class SlotOptimizer implements Optimizer {
             }
             Slots s = slotsOf[i];
             p.copyTo(s.theta());
-            if (replay != null) {
-                replay.copyGradientTo(i, s.gradient());
-            } else {
-                grads.get(i).copyTo(s.gradient());
-            }
+            readGradient(grads, replay, i, s.gradient());
             update(s.theta(), s.gradient(), s.arrays(), t, lr);
         }
         for (int i = 0; i < params.size(); i++) {
@@ -213,6 +240,14 @@ abstract class SlotOptimizer implements Optimizer {
             }
         }
         iterations = t;
+    }
+
+    private static void readGradient(List<Tensor> grads, Replay replay, int i, double[] into) {
+        if (replay != null) {
+            replay.copyGradientTo(i, into);
+        } else {
+            grads.get(i).copyTo(into);
+        }
     }
 
     private Slots newSlots(Shape shape) {
