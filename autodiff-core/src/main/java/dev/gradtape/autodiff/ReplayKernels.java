@@ -159,50 +159,61 @@ final class ReplayKernels {
             }
         }
 
+        /** The full-size contribution of a broadcast operand, before it is summed down. */
+        private double[] scratch;
+
         @Override
         void backward(double[] g, double[][] in, double[] out, double[][] gIn) {
-            double[] a = in[0];
+            if (gIn[0] != null) {
+                operandGradient(0, g, in, out, gIn[0]);
+            }
+            if (gIn[1] != null) {
+                operandGradient(1, g, in, out, gIn[1]);
+            }
+        }
+
+        /**
+         * Operand j's gradient: each result element's contribution, computed into the gradient
+         * itself, or for a broadcast operand into a scratch array that is then summed down. Each
+         * loop is one simple line, which keeps the JIT's work small.
+         */
+        private void operandGradient(int j, double[] g, double[][] in, double[] out, double[] grad) {
+            int[] index = j == 0 ? ia : ib;
+            double[] d = grad;
+            if (index != null) {
+                if (scratch == null) {
+                    scratch = new double[g.length];
+                }
+                d = scratch;
+            }
             double[] b = in[1];
-            double[] ga = gIn[0];
-            double[] gb = gIn[1];
-            clear(ga, ia);
-            clear(gb, ib);
             switch (kind) {
-                case ADD -> { // d/da = g, d/db = g
-                    for (int k = 0; k < g.length; k++) {
-                        if (ga != null) send(ga, ia, k, g[k]);
-                        if (gb != null) send(gb, ib, k, g[k]);
+                case ADD -> System.arraycopy(g, 0, d, 0, g.length); // d/da = d/db = g
+                case MUL -> { // d/da = g b, d/db = g a, as g.mul(b) and g.mul(a)
+                    double[] other = in[1 - j];
+                    int[] io = j == 0 ? ib : ia;
+                    if (io == null) {
+                        for (int k = 0; k < d.length; k++) d[k] = g[k] * other[k];
+                    } else {
+                        for (int k = 0; k < d.length; k++) d[k] = g[k] * other[io[k]];
                     }
                 }
-                case MUL -> { // d/da = g b, d/db = g a (as g.mul(b) and g.mul(a))
-                    for (int k = 0; k < g.length; k++) {
-                        if (ga != null) send(ga, ia, k, g[k] * b[ib == null ? k : ib[k]]);
-                        if (gb != null) send(gb, ib, k, g[k] * a[ia == null ? k : ia[k]]);
+                case DIV -> { // d/da = g / b, d/db = -(g / b) (a / b), as the primitive shares g / b
+                    if (ib == null) {
+                        for (int k = 0; k < d.length; k++) d[k] = g[k] / b[k];
+                    } else {
+                        for (int k = 0; k < d.length; k++) d[k] = g[k] / b[ib[k]];
                     }
-                }
-                case DIV -> { // d/da = g / b, d/db = -(g / b) (a / b), sharing g / b
-                    for (int k = 0; k < g.length; k++) {
-                        double gOverB = g[k] / b[ib == null ? k : ib[k]];
-                        if (ga != null) send(ga, ia, k, gOverB);
-                        if (gb != null) send(gb, ib, k, gOverB * out[k] * -1.0);
+                    if (j == 1) {
+                        for (int k = 0; k < d.length; k++) d[k] = d[k] * out[k] * -1.0;
                     }
                 }
             }
-        }
-
-        /** Prepares a gradient array: a broadcast operand's gradient is summed from zero. */
-        static void clear(double[] grad, int[] index) {
-            if (grad != null && index != null) {
-                Arrays.fill(grad, 0.0);
-            }
-        }
-
-        /** Sends d for result element k to an operand's gradient: assigned, or added if broadcast. */
-        static void send(double[] grad, int[] index, int k, double d) {
-            if (index == null) {
-                grad[k] = d;
-            } else {
-                grad[index[k]] += d;
+            if (index != null) {
+                Arrays.fill(grad, 0.0); // summed from zero in the result's order, as sumTo does
+                for (int k = 0; k < d.length; k++) {
+                    grad[index[k]] += d[k];
+                }
             }
         }
     }
@@ -238,17 +249,33 @@ final class ReplayKernels {
             double[] c = in[0];
             double[] ga = gIn[1];
             double[] gb = gIn[2];
-            Binary.clear(ga, ia);
-            Binary.clear(gb, ib);
+            clear(ga, ia);
+            clear(gb, ib);
             for (int k = 0; k < g.length; k++) {
                 boolean holds = c[ic == null ? k : ic[k]] != 0;
                 if (ga != null) {
-                    Binary.send(ga, ia, k, holds ? g[k] : 0.0);
+                    send(ga, ia, k, holds ? g[k] : 0.0);
                 }
                 if (gb != null) {
-                    Binary.send(gb, ib, k, holds ? 0.0 : g[k]);
+                    send(gb, ib, k, holds ? 0.0 : g[k]);
                 }
             }
+        }
+    }
+
+    /** Prepares a gradient array: a broadcast operand's gradient is summed from zero. */
+    static void clear(double[] grad, int[] index) {
+        if (grad != null && index != null) {
+            Arrays.fill(grad, 0.0);
+        }
+    }
+
+    /** Sends d for result element k to an operand's gradient: assigned, or added if broadcast. */
+    static void send(double[] grad, int[] index, int k, double d) {
+        if (index == null) {
+            grad[k] = d;
+        } else {
+            grad[index[k]] += d;
         }
     }
 

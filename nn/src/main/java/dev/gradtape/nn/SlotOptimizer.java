@@ -216,11 +216,18 @@ abstract class SlotOptimizer implements Optimizer {
                     p.changed();
                 }
             }
-            iterations = t;
-            return;
+        } else {
+            stepShared(params, grads, replay, slotsOf, t, lr);
         }
-        // Two entries are views of one variable: compute every new value from the old ones
-        // before writing any, so that all see the same step.
+        iterations = t;
+    }
+
+    /**
+     * The step when two entries are views of one variable: every new value is computed from the
+     * old ones before any is written, so that all see the same step.
+     */
+    private void stepShared(List<Parameter> params, List<Tensor> grads, Replay replay,
+            Slots[] slotsOf, long t, double lr) {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (!p.trainable()) {
@@ -239,7 +246,6 @@ abstract class SlotOptimizer implements Optimizer {
                 p.changed();
             }
         }
-        iterations = t;
     }
 
     private static void readGradient(List<Tensor> grads, Replay replay, int i, double[] into) {
