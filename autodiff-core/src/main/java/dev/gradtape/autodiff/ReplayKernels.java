@@ -377,48 +377,98 @@ final class ReplayKernels {
     static final class MatMul2 extends ReplayKernel {
         private final boolean ta;
         private final boolean tb;
-        private final int[] a;
-        private final int[] b;
-        private final int[] g;
+        private final Product forward;
+        private final Product gradA;
+        private final Product gradB;
 
         MatMul2(boolean ta, boolean tb, Shape a, Shape b, Shape out) {
+            int[] da = a.dims();
+            int[] db = b.dims();
+            int[] dg = out.dims();
             this.ta = ta;
             this.tb = tb;
-            this.a = a.dims();
-            this.b = b.dims();
-            this.g = out.dims();
+            forward = new Product(da, ta, db, tb);
+            gradA = ta ? new Product(db, tb, dg, true) : new Product(dg, false, db, !tb);
+            gradB = tb ? new Product(dg, true, da, ta) : new Product(da, !ta, dg, false);
         }
 
         @Override
         void forward(double[][] in, double[] out) {
-            product(in[0], a, ta, in[1], b, tb, out);
+            forward.run(in[0], in[1], out);
         }
 
         @Override
         void backward(double[] grad, double[][] in, double[] out, double[][] gIn) {
             if (gIn[0] != null) {
-                if (ta) {
-                    product(in[1], b, tb, grad, g, true, gIn[0]);
-                } else {
-                    product(grad, g, false, in[1], b, !tb, gIn[0]);
+                if (ta) {       // op(A) = A^T: dA = op(B) g^T
+                    gradA.run(in[1], grad, gIn[0]);
+                } else {        // dA = g op(B)^T
+                    gradA.run(grad, in[1], gIn[0]);
                 }
             }
             if (gIn[1] != null) {
-                if (tb) {
-                    product(grad, g, true, in[0], a, ta, gIn[1]);
-                } else {
-                    product(in[0], a, !ta, grad, g, false, gIn[1]);
+                if (tb) {       // op(B) = B^T: dB = g^T op(A)
+                    gradB.run(grad, in[0], gIn[1]);
+                } else {        // dB = op(A)^T g
+                    gradB.run(in[0], grad, gIn[1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * One product c = op(x) op(y) of fixed shapes, planned when the replay is compiled. A tiny
+     * product (at most {@link #TINY} multiply-adds, as in a small policy network) runs as one flat
+     * loop over its multiply-adds, listed in advance: loops of four or five elements spend more
+     * on their own set-up than on arithmetic. Each element still adds its k terms from zero in
+     * k order, so the result is the engine's to the bit. Larger products go to the engine.
+     */
+    static final class Product {
+        /** The largest product listed multiply-add by multiply-add. */
+        static final int TINY = 256;
+
+        private final boolean tx;
+        private final boolean ty;
+        private final int n;
+        private final int k;
+        private final int m;
+        private final int[] xi;
+        private final int[] yi;
+        private final int[] ci;
+
+        Product(int[] dx, boolean tx, int[] dy, boolean ty) {
+            this.tx = tx;
+            this.ty = ty;
+            n = tx ? dx[1] : dx[0];
+            k = tx ? dx[0] : dx[1];
+            m = ty ? dy[0] : dy[1];
+            long macs = (long) n * k * m;
+            if (macs > TINY) {
+                xi = yi = ci = null;
+                return;
+            }
+            xi = new int[(int) macs];
+            yi = new int[(int) macs];
+            ci = new int[(int) macs];
+            int q = 0;
+            for (int i = 0; i < n; i++) {
+                for (int p = 0; p < k; p++) { // i-p-j: neighbouring steps touch different c
+                    for (int j = 0; j < m; j++, q++) {
+                        xi[q] = tx ? p * n + i : i * k + p;
+                        yi[q] = ty ? j * k + p : p * m + j;
+                        ci[q] = i * m + j;
+                    }
                 }
             }
         }
 
-        /** c = op(x) op(y) for matrices x and y of the given dimensions. */
-        private static void product(double[] x, int[] dx, boolean tx, double[] y, int[] dy,
-                boolean ty, double[] c) {
-            int n = tx ? dx[1] : dx[0];
-            int k = tx ? dx[0] : dx[1];
-            int m = ty ? dy[0] : dy[1];
-            if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
+        void run(double[] x, double[] y, double[] c) {
+            if (xi != null) {
+                Arrays.fill(c, 0.0);
+                for (int q = 0; q < xi.length; q++) {
+                    c[ci[q]] += x[xi[q]] * y[yi[q]];
+                }
+            } else if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
                 MatMulKernel.multiplySmall(x, 0, tx, y, 0, ty, c, 0, n, k, m); // what the engine picks
             } else {
                 Arrays.fill(c, 0.0); // the blocked loops accumulate
