@@ -80,8 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
     String kernel;
 
     @Option(names = "--engine", defaultValue = "replay",
-            description = "A: replay (record the episode once, then replay it) or eager (a new tape"
-                    + " every episode) (default: ${DEFAULT-VALUE})")
+            description = "A and C's heap part: replay (record the episode once, then replay it) or"
+                    + " eager (a new tape every episode) (default: ${DEFAULT-VALUE})")
     String engine;
 
     @Option(names = "--seed", defaultValue = "0", description = "seed of every random draw (default: ${DEFAULT-VALUE})")
@@ -123,13 +123,17 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void runA() {
-        SeedWorkload.Engine e = switch (engine) {
+    private SeedWorkload.Engine engine() {
+        return switch (engine) {
             case "replay" -> SeedWorkload.Engine.REPLAY;
             case "eager" -> SeedWorkload.Engine.EAGER;
             default -> throw new CommandLine.ParameterException(new CommandLine(this),
                     "bench: --engine " + engine + " is not an engine; use replay or eager");
         };
+    }
+
+    private void runA() {
+        SeedWorkload.Engine e = engine();
         int n = (int) (episodes == null ? 10_000 : episodes);
         for (int rep = 1; rep <= (reps == null ? 5 : reps); rep++) {
             SeedWorkload.Run r = SeedWorkload.run(n, seed, e);
@@ -172,9 +176,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (heap) {
                 long n = episodes == null ? 1_000_000 : episodes;
                 int r = rep;
-                GrowthWorkload.heap(n, heapEvery, seed, s -> print("RESULT peer=gradtape workload=C part=heap"
-                        + " threads=%d rep=%d episodes=%d used_mib=%.2f max_mib=%.1f%s", ComputeConfig.threads(), r,
-                        s.episodes(), s.usedMiB(), s.maxMiB(), tail()));
+                GrowthWorkload.heap(n, heapEvery, seed, engine(), s -> print("RESULT peer=gradtape workload=C"
+                        + " part=heap threads=%d rep=%d episodes=%d used_mib=%.2f max_mib=%.1f engine=%s%s",
+                        ComputeConfig.threads(), r, s.episodes(), s.usedMiB(), s.maxMiB(), engine, tail()));
             }
         }
     }

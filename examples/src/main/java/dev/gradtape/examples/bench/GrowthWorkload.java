@@ -89,10 +89,16 @@ public final class GrowthWorkload {
      * use after a full collection every {@code every} episodes (and at 0).
      */
     public static void heap(long episodes, long every, long seed, Consumer<HeapSample> out) {
+        heap(episodes, every, seed, SeedWorkload.Engine.EAGER, out);
+    }
+
+    /** As {@link #heap(long, long, long, Consumer)}, with the episodes run on {@code engine}. */
+    public static void heap(long episodes, long every, long seed, SeedWorkload.Engine engine,
+            Consumer<HeapSample> out) {
         if (every < 1) {
             throw new IllegalArgumentException("GrowthWorkload.heap: sample interval " + every + "; need >= 1");
         }
-        SeedWorkload w = new SeedWorkload(seed);
+        SeedWorkload w = new SeedWorkload(seed, engine);
         out.accept(sample(0));
         for (long ep = 1; ep <= episodes; ep++) {
             w.episode();

@@ -66,6 +66,18 @@ class BenchCommandTest {
                 assertTrue(Double.isFinite(Double.parseDouble(d.get(key))), key);
             }
             assertEquals("plain", d.get("path")); // tests run without the vector module
+            assertEquals("replay", d.get("engine"));
+        }
+    }
+
+    @Test
+    void workload_a_runs_on_either_engine_with_the_same_numbers() {
+        Map<String, String> replay = run("--workload", "A", "--episodes", "300", "--reps", "1").get(0);
+        Map<String, String> eager = run("--workload", "A", "--episodes", "300", "--reps", "1",
+                "--engine", "eager").get(0);
+        assertEquals("eager", eager.get("engine"));
+        for (String key : List.of("mu", "sigma", "reward_last1000")) {
+            assertEquals(replay.get(key), eager.get(key), key);
         }
     }
 
@@ -103,7 +115,7 @@ class BenchCommandTest {
     void bad_option_values_are_usage_errors() {
         for (String[] args : List.of(new String[] {"--workload", "A", "--kernel", "fast"},
                 new String[] {"--workload", "C", "--part", "all"}, new String[] {"--workload", "A", "--threads", "0"},
-                new String[] {"--workload", "D"})) {
+                new String[] {"--workload", "D"}, new String[] {"--workload", "A", "--engine", "jit"})) {
             BenchCommand cmd = new BenchCommand();
             cmd.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             CommandLine cl = new CommandLine(cmd);
