@@ -55,6 +55,9 @@ public final class Replay {
         final double[][] args;
         /** Where the backward writes each input's gradient: its accumulator, a scratch array, or null. */
         final double[][] gIn;
+        /** The output's value and gradient buffers, bound when compiling. */
+        double[] outValue;
+        double[] outGrad;
 
         Step(Function op, ReplayKernel kernel, int[] in, int out) {
             this.op = op;
@@ -197,6 +200,7 @@ public final class Replay {
         }
         // Every buffer is fixed from here on, so each step's argument list is bound once.
         for (Step st : steps) {
+            st.outValue = values[st.out];
             for (int j = 0; j < st.in.length; j++) {
                 st.args[j] = values[st.in[j]];
             }
@@ -206,6 +210,9 @@ public final class Replay {
             if (needsGradient[i]) {
                 grads[i] = new double[shapes.get(i).size()];
             }
+        }
+        for (Step st : steps) {
+            st.outGrad = grads[st.out];
         }
         // The backward walk is planned here once: which steps get a gradient, and for each input
         // whether its gradient is the first to arrive (written straight into its accumulator)
@@ -445,7 +452,7 @@ public final class Replay {
         int end = Math.min(upTo, steps.length);
         for (int s = ran; s < end; s++) {
             Step st = steps[s];
-            st.kernel.forward(st.args, values[st.out]);
+            st.kernel.forward(st.args, st.outValue);
         }
         ran = Math.max(ran, end);
     }
@@ -534,7 +541,7 @@ public final class Replay {
             if (!has[st.out]) {
                 continue; // nothing arrived: possible only where a Function sent no gradient
             }
-            st.kernel.backward(grads[st.out], st.args, values[st.out], st.gIn);
+            st.kernel.backward(st.outGrad, st.args, st.outValue, st.gIn);
             boolean[] none = st.kernel.noGradient();
             int[] in = st.in;
             double[][] gIn = st.gIn;

@@ -179,6 +179,10 @@ final class ReplayKernels {
          */
         private void operandGradient(int j, double[] g, double[][] in, double[] out, double[] grad) {
             int[] index = j == 0 ? ia : ib;
+            if (kind == BinaryKind.ADD) { // d/da = d/db = g: copied, or summed straight from g
+                reduce(g, index, grad);
+                return;
+            }
             double[] d = grad;
             if (index != null) {
                 if (scratch == null) {
@@ -188,7 +192,7 @@ final class ReplayKernels {
             }
             double[] b = in[1];
             switch (kind) {
-                case ADD -> System.arraycopy(g, 0, d, 0, g.length); // d/da = d/db = g
+                case ADD -> throw new IllegalStateException("handled above");
                 case MUL -> { // d/da = g b, d/db = g a, as g.mul(b) and g.mul(a)
                     double[] other = in[1 - j];
                     int[] io = j == 0 ? ib : ia;
@@ -210,10 +214,22 @@ final class ReplayKernels {
                 }
             }
             if (index != null) {
-                Arrays.fill(grad, 0.0); // summed from zero in the result's order, as sumTo does
-                for (int k = 0; k < d.length; k++) {
-                    grad[index[k]] += d[k];
-                }
+                reduce(d, index, grad);
+            }
+        }
+
+        /**
+         * An operand's gradient from the full-size contributions d: d itself, or for a broadcast
+         * operand d summed from zero in the result's order, as sumTo does.
+         */
+        private static void reduce(double[] d, int[] index, double[] grad) {
+            if (index == null) {
+                System.arraycopy(d, 0, grad, 0, grad.length);
+                return;
+            }
+            Arrays.fill(grad, 0.0);
+            for (int k = 0; k < d.length; k++) {
+                grad[index[k]] += d[k];
             }
         }
     }
