@@ -23,18 +23,21 @@ import java.util.Objects;
  *     step = tape.replay(loss, Parameter.values(params), List.of(action, reward));
  * }
  * for (int episode = 0; episode < n; episode++) {
- *     step.start(Parameter.values(params));    // this run's source values
+ *     step.start(params);                      // this run's source values, copied in
  *     double mu = step.item(muRecorded);       // forward runs as far as mu needs
  *     step.set(action, sample(mu)).set(reward, ...);
- *     optimizer.apply(params, step.gradient());
+ *     step.backward();                         // the rest of the forward, and the backward
+ *     optimizer.apply(params, step);           // nn's optimisers read the gradients in place
  * }
  * }</pre>
  *
  * <p>A run is: {@link #start} with the sources' values; {@link #set} the inputs that change (an
  * input keeps its value from run to run until set again); read values with {@link #value} or
  * {@link #item}, which run the forward pass only as far as needed, so a value can decide an input
- * set later in the same run (the sampled action above); and {@link #gradient}, which finishes the
- * forward pass and runs the backward pass. Results equal the eager tape's bit for bit.
+ * set later in the same run (the sampled action above); and {@link #backward} (gradients kept in
+ * the replay, read with {@link #copyGradientTo}) or {@link #gradient} (gradients as new tensors),
+ * which finish the forward pass and run the backward pass. Results equal the eager tape's bit for
+ * bit.
  *
  * <p>What is replayed is exactly what was recorded. Leaves that are neither sources nor inputs
  * are constants frozen at their recorded values, and so is every number a Java expression turned

@@ -168,9 +168,10 @@ class DocsExamplesTest {
             step = tape.replay(loss, Parameter.values(model.parameters()), List.of(x, y));
         }
         for (int i = 0; i < 200; i++) {
-            step.start(Parameter.values(model.parameters()));    // this step's parameter values
-            step.set(x, batchX).set(y, batchY);                  // this step's data
-            adam.apply(model.parameters(), step.gradient());     // forward, backward; apply
+            step.start(model.parameters());                 // this step's parameter values, copied in
+            step.set(x, batchX).set(y, batchY);             // this step's data
+            step.backward();                                // the forward and backward passes
+            adam.apply(model.parameters(), step);           // the update, in place
 
             try (GradientTape tape = new GradientTape()) {       // the same step on the eager tape
                 Tensor loss = Losses.meanSquaredError(twin.forward(batchX), batchY);
