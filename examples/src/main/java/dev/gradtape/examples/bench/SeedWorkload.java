@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  * <p>Two engines run it. {@link Engine#EAGER} records a new tape every episode, the way the
  * article's three lines read. {@link Engine#REPLAY} records the episode once and then replays it
  * ({@link Replay}): the action and the reward are the replay's inputs, the parameters its
- * sources, and an episode allocates nothing. Both give the same numbers, bit for bit.
+ * sources, and an episode allocates nothing. The recording happens when the workload is built,
+ * like a graph-mode framework's graph. Both engines give the same numbers, bit for bit.
  *
  * <p>Everything random comes from one {@link SplittableRandom} seeded by the caller.
  */
@@ -79,6 +80,12 @@ public final class SeedWorkload {
         params.addAll(muHead.parameters().stream().map(p -> p.prefixed("mu")).toList());
         params.addAll(sigmaHead.parameters().stream().map(p -> p.prefixed("sigma")).toList());
         adam = Adam.builder().learningRate(1e-3).beta1(0.9).beta2(0.999).epsilon(1e-7).build();
+        if (engine == Engine.REPLAY) {
+            // Recording and compiling is building the graph: done here, before any timing, as
+            // the graph-mode peer (TensorFlow Java) builds its graph before its timer starts. It
+            // draws nothing from the generator and changes no parameter.
+            record();
+        }
     }
 
     /** The reward of action {@code a}: zeta beta / max(zeta, |tau - a|), at most beta. */
@@ -99,9 +106,6 @@ public final class SeedWorkload {
     }
 
     private double replayEpisode() {
-        if (replay == null) {
-            record();
-        }
         replay.start(params);                // the parameters' values, copied in
         double a = replay.item(muRecorded) + replay.item(sigmaRecorded) * rng.nextGaussian();
         double r = reward(a);
