@@ -12,11 +12,20 @@ package dev.gradtape.autodiff;
  * }
  * }</pre>
  *
+ * <p>A {@link Replay} run started while it is on checks every value and gradient the same way.
+ *
  * <p>The backward check catches the classic case of a NaN that enters through a branch masked out
  * in forward, such as the gradient of {@code sqrt(x)} at 0 flowing into a {@code where} that did
  * not select it.
  */
 public final class AnomalyMode implements AutoCloseable {
+    /**
+     * Scopes open in any thread: while none is, a {@link Replay} run needs no look-up of this
+     * thread's setting.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final boolean previous;
     private boolean closed;
 
@@ -29,12 +38,13 @@ public final class AnomalyMode implements AutoCloseable {
         TapeState s = TapeState.get();
         AnomalyMode scope = new AnomalyMode(s.anomaly);
         s.anomaly = true;
+        OPEN.incrementAndGet();
         return scope;
     }
 
     /** Whether anomaly detection is on in this thread. */
     public static boolean isEnabled() {
-        return TapeState.get().anomaly;
+        return OPEN.get() > 0 && TapeState.get().anomaly;
     }
 
     /** Restores the setting that was in force before {@link #enable()}. */
@@ -43,6 +53,7 @@ public final class AnomalyMode implements AutoCloseable {
         if (!closed) {
             closed = true;
             TapeState.get().anomaly = previous;
+            OPEN.decrementAndGet();
         }
     }
 }

@@ -102,6 +102,8 @@ public final class Replay {
     private boolean everStarted;
     /** The last run's backward pass ran, so its gradients can be read. */
     private boolean gradientsReady;
+    /** {@link AnomalyMode} was on when this run started: every result is checked. */
+    private boolean checkAnomalies;
 
     /**
      * Compiles {@code record}; called by {@link GradientTape#replay}, which has checked that the
@@ -336,6 +338,7 @@ public final class Replay {
         open = true;
         everStarted = true;
         gradientsReady = false;
+        checkAnomalies = AnomalyMode.isEnabled();
         return this;
     }
 
@@ -456,6 +459,9 @@ public final class Replay {
         for (int s = ran; s < end; s++) {
             Step st = steps[s];
             st.kernel.forward(st.args, st.outValue);
+            if (checkAnomalies) {
+                checkForward(st);
+            }
         }
         ran = Math.max(ran, end);
     }
@@ -533,6 +539,29 @@ public final class Replay {
         }
     }
 
+    /** The {@link AnomalyMode} check of a step's output, as the tape makes it. */
+    private static void checkForward(Step st) {
+        int bad = Anomaly.firstNonFinite(st.outValue);
+        if (bad >= 0) {
+            throw new NonFiniteValueException(st.op.name(), false, "anomaly in a replayed forward: "
+                    + st.op.signature() + " produced " + st.outValue[bad] + " at flat index " + bad
+                    + " of its output");
+        }
+    }
+
+    /** The {@link AnomalyMode} check of the gradients a step sent back. */
+    private static void checkBackward(Step st, boolean[] none) {
+        for (int j = 0; j < st.gIn.length; j++) {
+            double[] gj = st.gIn[j];
+            int bad = gj == null || none != null && none[j] ? -1 : Anomaly.firstNonFinite(gj);
+            if (bad >= 0) {
+                throw new NonFiniteValueException(st.op.name(), true, "anomaly in a replayed backward"
+                        + " of " + st.op.signature() + ": the gradient for input " + j + " holds "
+                        + gj[bad] + " at flat index " + bad);
+            }
+        }
+    }
+
     private void backwardPass() {
         Arrays.fill(has, false);
         if (!receives[target]) {
@@ -546,6 +575,9 @@ public final class Replay {
             }
             st.kernel.backward(st.outGrad, st.args, st.outValue, st.gIn);
             boolean[] none = st.kernel.noGradient();
+            if (checkAnomalies) {
+                checkBackward(st, none);
+            }
             int[] in = st.in;
             double[][] gIn = st.gIn;
             for (int j = 0; j < in.length; j++) {

@@ -102,4 +102,38 @@ class ReplayIsolationTest {
             assertTrue(e.getMessage().contains("not part of the recorded computation"), e.getMessage());
         }
     }
+
+    @Test
+    void anomaly_mode_checks_a_replay_as_it_checks_the_tape() {
+        Tensor x = Tensor.vector(1, 2);
+        Tensor logx;
+        Replay replay;
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            logx = x.log();
+            replay = tape.replay(logx.sum(), List.of(x), List.of());
+        }
+        Tensor zero = Tensor.vector(1, 0);
+        // off: log(0) = -infinity goes through, as on the tape
+        assertEquals(Double.NEGATIVE_INFINITY, replay.start(List.of(zero)).value(logx).get(1), 0);
+        try (AnomalyMode on = AnomalyMode.enable()) {
+            NonFiniteValueException e = assertThrows(NonFiniteValueException.class,
+                    () -> replay.start(List.of(zero)).gradient());
+            assertEquals("log", e.op());
+            assertTrue(!e.inBackward() && e.getMessage().contains("replayed forward"), e.getMessage());
+        }
+        assertEquals(0.5, replay.start(List.of(Tensor.vector(2, 4))).gradient().get(0).get(0), 0);
+
+        Replay root; // sqrt at 0 is finite, its derivative is not: caught in backward
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            root = tape.replay(x.sqrt().sum(), List.of(x), List.of());
+        }
+        try (AnomalyMode on = AnomalyMode.enable()) {
+            NonFiniteValueException e = assertThrows(NonFiniteValueException.class,
+                    () -> root.start(List.of(zero)).gradient());
+            assertEquals("sqrt", e.op());
+            assertTrue(e.inBackward(), e.getMessage());
+        }
+    }
 }
