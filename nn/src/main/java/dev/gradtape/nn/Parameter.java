@@ -22,6 +22,7 @@ import java.util.Objects;
  * <p>This is the one place in nn that holds mutable state. A container such as
  * {@link Sequential} reports its children's parameters under longer names ("0.kernel"); the
  * renamed parameter is a view of the same variable, so assigning through either name changes both.
+ * Like the optimisers that update it, a parameter belongs to one training thread at a time.
  */
 public final class Parameter implements TensorSource {
     /**
