@@ -129,6 +129,7 @@ public final class Replay {
         int declared = ids.size();
         record = neededFor(record, target);
         steps = new Step[record.size()];
+        boolean rerunsInPlace = false;
         for (int s = 0; s < steps.length; s++) {
             Function f = record.get(s);
             Tensor[] in = f.inputsUnsafe();
@@ -156,9 +157,7 @@ public final class Replay {
             ReplayKernel kernel = f.replayKernel();
             if (kernel == null) {
                 Function copy = f.copyForReplay();
-                if (copy == null) {
-                    onInPlaceRerun.run(); // a user's Function: the replay re-runs the recorded node
-                }
+                rerunsInPlace |= copy == null; // a user's Function: re-run as the recorded node
                 kernel = new FunctionKernel(copy != null ? copy : f, in, out.shape);
             }
             steps[s] = new Step(f, kernel, inNodes, outNode);
@@ -184,10 +183,9 @@ public final class Replay {
         for (int i : inputs) isLeafInput[i] = true;
         for (Tensor leaf : ids.keySet()) {
             int node = ids.get(leaf);
-            // Sources and inputs get buffers of their own, which start and set copy into: a run
-            // then stores no references at all, which matters to G1, whose write barrier makes
-            // every store of a new object into a long-lived one expensive. Constants are read in
-            // place (tensors are immutable).
+            // Sources and inputs get buffers of their own, which start and set copy into, so a
+            // run neither allocates nor keeps the caller's tensors. Constants are read in place
+            // (tensors are immutable).
             values[node] = isLeafInput[node] ? leaf.data.clone() : leaf.data;
         }
         needsGradient = new boolean[n];
@@ -246,6 +244,9 @@ public final class Replay {
             plan.add(st);
         }
         backwardPlan = plan.toArray(new Step[0]);
+        if (rerunsInPlace) {
+            onInPlaceRerun.run(); // compiled: from now on the recorded nodes are the replay's
+        }
     }
 
     /**
@@ -324,7 +325,7 @@ public final class Replay {
                     + " source values for " + sources.length + " recorded sources; pass one per"
                     + " source, in the recorded order");
         }
-        for (int i = 0; i < sources.length; i++) {
+        for (int i = 0; i < sources.length; i++) { // all checked before any is copied
             TensorSource v = Objects.requireNonNull(sourceValues.get(i), "Replay.start: source value is null");
             Shape expected = recordedSources[i].shape;
             if (!v.shape().equals(expected)) {
@@ -332,7 +333,9 @@ public final class Replay {
                         + v.shape() + " but was recorded with shape " + expected
                         + "; a replay keeps the recorded shapes");
             }
-            v.copyTo(values[sources[i]]);
+        }
+        for (int i = 0; i < sources.length; i++) {
+            sourceValues.get(i).copyTo(values[sources[i]]);
         }
         ran = 0;
         open = true;
