@@ -299,15 +299,20 @@ public final class Replay {
      */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Replay of ").append(steps.length).append(" operations, ")
-                .append(sources.length).append(" sources, ").append(inputs.length).append(" inputs, ")
-                .append(backwardPlan.length).append(" backward steps\n");
+        StringBuilder sb = new StringBuilder("Replay of ").append(count(steps.length, "operation"))
+                .append(", ").append(count(sources.length, "source")).append(", ")
+                .append(count(inputs.length, "input")).append(", ")
+                .append(count(backwardPlan.length, "backward step")).append('\n');
         for (int s = 0; s < steps.length; s++) {
             Step st = steps[s];
             sb.append(String.format("%3d: %s%s%n", s, st.op.signature(),
                     st.kernel instanceof FunctionKernel ? "  [generic kernel]" : ""));
         }
         return sb.toString();
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /**

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
         header = "Autodiff step by step: the backward walk, GradCheck, DOT graphs.",
         description = {"Autodiff for learners: runs a scalar expression (micrograd style) and a small"
                 + " tensor layer forward, walks each backward pass step by step, checks the gradients"
-                + " with GradCheck and writes the recorded graphs as DOT (and SVG when Graphviz' dot"
-                + " is installed)."})
+                + " with GradCheck, replays the layer's recorded graph on new values, and writes the"
+                + " recorded graphs as DOT (and SVG when Graphviz' dot is installed)."})
 final class TourCommand extends RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
@@ -21,6 +21,7 @@ final class TourCommand extends RunCommand implements Callable<Integer> {
         PrintWriter out = stdout();
         AutodiffTour.Part scalar = AutodiffTour.scalar(out);
         AutodiffTour.Part tensor = AutodiffTour.tensor(out);
+        boolean replayed = AutodiffTour.replay(out);
         Path scalarDot = folder.writeText("scalar.dot", scalar.dot());
         Path tensorDot = folder.writeText("tensor.dot", tensor.dot());
         out.println("Graphs: " + scalarDot + " and " + tensorDot);
@@ -35,7 +36,7 @@ final class TourCommand extends RunCommand implements Callable<Integer> {
             out.println(Graphviz.HOW_TO_INSTALL + ".");
         }
         out.flush();
-        boolean ok = scalar.check().passed() && tensor.check().passed();
+        boolean ok = scalar.check().passed() && tensor.check().passed() && replayed;
         return ok ? 0 : ErrorHandlers.FAILURE;
     }
 }
