@@ -61,7 +61,7 @@ final class FunctionKernel extends ReplayKernel {
         state.pauseDepth++;
         Tensor[] r;
         try {
-            r = f.runBackward(new Tensor(outShape, g), needs.clone());
+            r = f.runBackward(new Tensor(outShape, g), needs); // read during the call only
         } finally {
             state.pauseDepth--;
         }

@@ -85,16 +85,7 @@ public final class GradientTape implements AutoCloseable {
         this.persistent = persistent;
         this.watchAccessedVariables = watchAccessedVariables;
         TapeState.get().open.add(this);
-        OPEN_TAPES.incrementAndGet();
     }
-
-    /**
-     * Tapes opened and not yet closed, in all threads. While it is zero no tape can watch
-     * anything, so {@link #watchAccessed} returns without looking up this thread's state: reading
-     * parameters outside any tape (a replayed training step, evaluation) costs nothing.
-     */
-    private static final java.util.concurrent.atomic.AtomicInteger OPEN_TAPES =
-            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Opens a persistent tape: {@link #gradient} may be called any number of times. */
     public static GradientTape persistent() {
@@ -121,9 +112,6 @@ public final class GradientTape implements AutoCloseable {
      * @return {@code t}
      */
     public static Tensor watchAccessed(Tensor t) {
-        if (OPEN_TAPES.get() == 0) {
-            return t;
-        }
         TapeState state = TapeState.get();
         if (state.pauseDepth > 0) {
             return t;
@@ -388,7 +376,6 @@ public final class GradientTape implements AutoCloseable {
             return;
         }
         closed = true;
-        OPEN_TAPES.decrementAndGet();
         recording = false;
         release();
         if (Thread.currentThread() == owner) {

@@ -49,36 +49,12 @@ import java.util.Objects;
  * thread-safe.
  */
 public final class Replay {
-    /** One recorded operation: its kernel, the nodes it reads and the node it writes. */
-    private static final class Step {
-        final Function op;
-        final ReplayKernel kernel;
-        final int[] in;
-        final int out;
-        final double[][] args;
-        /** Where the backward writes each input's gradient: its accumulator, a scratch array, or null. */
-        final double[][] gIn;
-        /** The output's value and gradient buffers, bound when compiling. */
-        double[] outValue;
-        double[] outGrad;
-
-        Step(Function op, ReplayKernel kernel, int[] in, int out) {
-            this.op = op;
-            this.kernel = kernel;
-            this.in = in;
-            this.out = out;
-            this.args = new double[in.length][];
-            this.gIn = new double[in.length][];
-        }
-    }
-
     private final IdentityHashMap<Tensor, Integer> ids = new IdentityHashMap<>();
     private final ArrayList<Shape> shapes = new ArrayList<>();
-    private final Step[] steps;
+    private final ReplayStep[] steps;
     private final int target;
     private final int[] sources;
     private final int[] inputs;
-    private final Tensor[] recordedSources;
     private final double[][] values;
     /** For a leaf: the first step that reads it (steps.length if none); for an op's output: its step. */
     private final int[] firstUse;
@@ -88,12 +64,14 @@ public final class Replay {
     private final boolean[] produced;
     private final boolean[] needsGradient;
     private final double[][] grads;
-    /** Whether a gradient reaches the node: known when compiling, since the graph is fixed. */
-    private final boolean[] receives;
     /** Whether the node's gradient buffer holds a gradient in this run. */
     private final boolean[] has;
     /** The steps whose backward runs, in the order it runs (reverse recording order). */
-    private final Step[] backwardPlan;
+    private final ReplayStep[] backwardPlan;
+    /** The tensors {@link #lookup} answered last, and their nodes. */
+    private final Tensor[] recentKeys = new Tensor[8];
+    private final int[] recentNodes = new int[8];
+    private int nextRecent;
     /** The number of steps whose forward has run in the current (or last) run. */
     private int ran;
     /** A run was started and its gradient not yet taken. */
@@ -113,7 +91,6 @@ public final class Replay {
             java.util.function.Predicate<Tensor> tracked, Runnable onInPlaceRerun) {
         // leaves the caller named first, so their nodes are known before the walk
         sources = new int[sourceList.size()];
-        recordedSources = sourceList.toArray(new Tensor[0]);
         for (int i = 0; i < sources.length; i++) {
             sources[i] = node(sourceList.get(i));
         }
@@ -128,7 +105,7 @@ public final class Replay {
         }
         int declared = ids.size();
         record = neededFor(record, target);
-        steps = new Step[record.size()];
+        steps = new ReplayStep[record.size()];
         boolean rerunsInPlace = false;
         for (int s = 0; s < steps.length; s++) {
             Function f = record.get(s);
@@ -160,7 +137,7 @@ public final class Replay {
                 rerunsInPlace |= copy == null; // a user's Function: re-run as the recorded node
                 kernel = new FunctionKernel(copy != null ? copy : f, in, out.shape);
             }
-            steps[s] = new Step(f, kernel, inNodes, outNode);
+            steps[s] = new ReplayStep(f, kernel, inNodes, outNode);
         }
         Integer t = ids.get(target);
         if (t == null || t < declared || !isOutput(t)) {
@@ -191,7 +168,7 @@ public final class Replay {
         needsGradient = new boolean[n];
         for (int i : sources) needsGradient[i] = true;
         for (int s = 0; s < steps.length; s++) {
-            Step st = steps[s];
+            ReplayStep st = steps[s];
             values[st.out] = new double[shapes.get(st.out).size()];
             firstUse[st.out] = s;
             produced[st.out] = true;
@@ -202,7 +179,7 @@ public final class Replay {
             }
         }
         // Every buffer is fixed from here on, so each step's argument list is bound once.
-        for (Step st : steps) {
+        for (ReplayStep st : steps) {
             st.outValue = values[st.out];
             for (int j = 0; j < st.in.length; j++) {
                 st.args[j] = values[st.in[j]];
@@ -214,18 +191,18 @@ public final class Replay {
                 grads[i] = new double[shapes.get(i).size()];
             }
         }
-        for (Step st : steps) {
+        for (ReplayStep st : steps) {
             st.outGrad = grads[st.out];
         }
         // The backward walk is planned here once: which steps get a gradient, and for each input
         // whether its gradient is the first to arrive (written straight into its accumulator)
         // or is added to earlier ones, in the eager tape's order.
-        receives = new boolean[n];
+        boolean[] receives = new boolean[n]; // whether a gradient reaches the node
         has = new boolean[n];
         receives[t] = needsGradient[t];
-        ArrayList<Step> plan = new ArrayList<>();
+        ArrayList<ReplayStep> plan = new ArrayList<>();
         for (int s = steps.length - 1; s >= 0; s--) {
-            Step st = steps[s];
+            ReplayStep st = steps[s];
             if (!receives[st.out]) {
                 continue;
             }
@@ -243,7 +220,7 @@ public final class Replay {
             }
             plan.add(st);
         }
-        backwardPlan = plan.toArray(new Step[0]);
+        backwardPlan = plan.toArray(new ReplayStep[0]);
         if (rerunsInPlace) {
             onInPlaceRerun.run(); // compiled: from now on the recorded nodes are the replay's
         }
@@ -269,7 +246,7 @@ public final class Replay {
     }
 
     private boolean isOutput(int node) {
-        for (Step st : steps) {
+        for (ReplayStep st : steps) {
             if (st.out == node) {
                 return true;
             }
@@ -304,7 +281,7 @@ public final class Replay {
                 .append(count(inputs.length, "input")).append(", ")
                 .append(count(backwardPlan.length, "backward step")).append('\n');
         for (int s = 0; s < steps.length; s++) {
-            Step st = steps[s];
+            ReplayStep st = steps[s];
             sb.append(String.format("%3d: %s%s%n", s, st.op.signature(),
                     st.kernel instanceof FunctionKernel ? "  [generic kernel]" : ""));
         }
@@ -332,7 +309,7 @@ public final class Replay {
         }
         for (int i = 0; i < sources.length; i++) { // all checked before any is copied
             TensorSource v = Objects.requireNonNull(sourceValues.get(i), "Replay.start: source value is null");
-            Shape expected = recordedSources[i].shape;
+            Shape expected = shapes.get(sources[i]);
             if (!v.shape().equals(expected)) {
                 throw new IllegalArgumentException("Replay.start: source " + i + " has shape "
                         + v.shape() + " but was recorded with shape " + expected
@@ -402,10 +379,6 @@ public final class Replay {
         return node;
     }
 
-    private final Tensor[] recentKeys = new Tensor[8];
-    private final int[] recentNodes = new int[8];
-    private int nextRecent;
-
     private int leafInput(Tensor t, String what) {
         if (t == null) { // no lambda: this runs on every set
             throw new NullPointerException("Replay." + what + ": the input is null");
@@ -465,10 +438,10 @@ public final class Replay {
     private void runForward(int upTo) {
         int end = Math.min(upTo, steps.length);
         for (int s = ran; s < end; s++) {
-            Step st = steps[s];
+            ReplayStep st = steps[s];
             st.kernel.forward(st.args, st.outValue);
             if (checkAnomalies) {
-                checkForward(st);
+                st.checkForward();
             }
         }
         ran = Math.max(ran, end);
@@ -519,7 +492,7 @@ public final class Replay {
 
     /** The shape of source {@code i}. */
     public Shape sourceShape(int i) {
-        return recordedSources[i].shape;
+        return shapes.get(sources[i]);
     }
 
     /**
@@ -547,44 +520,21 @@ public final class Replay {
         }
     }
 
-    /** The {@link AnomalyMode} check of a step's output, as the tape makes it. */
-    private static void checkForward(Step st) {
-        int bad = Anomaly.firstNonFinite(st.outValue);
-        if (bad >= 0) {
-            throw new NonFiniteValueException(st.op.name(), false, "anomaly in a replayed forward: "
-                    + st.op.signature() + " produced " + st.outValue[bad] + " at flat index " + bad
-                    + " of its output");
-        }
-    }
-
-    /** The {@link AnomalyMode} check of the gradients a step sent back. */
-    private static void checkBackward(Step st, boolean[] none) {
-        for (int j = 0; j < st.gIn.length; j++) {
-            double[] gj = st.gIn[j];
-            int bad = gj == null || none != null && none[j] ? -1 : Anomaly.firstNonFinite(gj);
-            if (bad >= 0) {
-                throw new NonFiniteValueException(st.op.name(), true, "anomaly in a replayed backward"
-                        + " of " + st.op.signature() + ": the gradient for input " + j + " holds "
-                        + gj[bad] + " at flat index " + bad);
-            }
-        }
-    }
-
     private void backwardPass() {
         Arrays.fill(has, false);
-        if (!receives[target]) {
+        if (!needsGradient[target]) {
             return; // the target does not depend on any source
         }
         grads[target][0] = 1.0;
         has[target] = true;
-        for (Step st : backwardPlan) {
+        for (ReplayStep st : backwardPlan) {
             if (!has[st.out]) {
                 continue; // nothing arrived: possible only where a Function sent no gradient
             }
             st.kernel.backward(st.outGrad, st.args, st.outValue, st.gIn);
             boolean[] none = st.kernel.noGradient();
             if (checkAnomalies) {
-                checkBackward(st, none);
+                st.checkBackward(none);
             }
             int[] in = st.in;
             double[][] gIn = st.gIn;

@@ -192,7 +192,6 @@ final class ReplayKernels {
             }
             double[] b = in[1];
             switch (kind) {
-                case ADD -> throw new IllegalStateException("handled above");
                 case MUL -> { // d/da = g b, d/db = g a, as g.mul(b) and g.mul(a)
                     double[] other = in[1 - j];
                     int[] io = j == 0 ? ib : ia;
