@@ -5,41 +5,41 @@ final class Anomaly {
     private Anomaly() {
     }
 
-    static void checkForward(Function f, TapeState state) {
-        Tensor out = f.outputUnsafe();
+    static void checkForward(Op op, Tensor[] inputs, Tensor out, TapeState state) {
         int bad = firstNonFinite(out.data);
         if (bad < 0) {
             return;
         }
-        Function backwardOf = state.inBackwardOf;
+        Node backwardOf = state.inBackwardOf;
         String where = backwardOf == null ? "forward"
-                : "backward of " + backwardOf.name() + " (while computing " + f.name() + ")";
-        throw new NonFiniteValueException(backwardOf == null ? f.name() : backwardOf.name(),
-                backwardOf != null, "anomaly in " + where + ": " + f.name() + " produced "
+                : "backward of " + backwardOf.name() + " (while computing " + op.name() + ")";
+        String what = op instanceof UserOps.Backward b
+                ? "its backward's gradient for input " + b.input() + " (shape " + out.shape + ")"
+                : op.name();
+        throw new NonFiniteValueException(backwardOf == null ? op.name() : backwardOf.name(),
+                backwardOf != null, "anomaly in " + where + ": " + what + " produced "
                 + out.data[bad] + " at flat index " + bad + " of its output " + out.shape
-                + " from inputs of shapes " + Function.shapesOf(f.inputsUnsafe())
-                + describeInputs(f.inputsUnsafe()));
+                + " from inputs of shapes " + Node.shapesOf(inputs) + describeInputs(inputs));
     }
 
-    static void checkBackward(Function f, Tensor gradOutput, Tensor[] grads) {
+    static void checkBackward(Node node, Tensor gradOutput, Tensor[] grads) {
         for (int i = 0; i < grads.length; i++) {
             if (grads[i] == null) {
                 continue;
             }
             int bad = firstNonFinite(grads[i].data);
             if (bad >= 0) {
-                throw new NonFiniteValueException(f.name(), true, "anomaly in backward of "
-                        + f.name() + ": the gradient for input " + i + " (shape "
-                        + f.inputsUnsafe()[i].shape + ") holds " + grads[i].data[bad]
+                throw new NonFiniteValueException(node.name(), true, "anomaly in backward of "
+                        + node.name() + ": the gradient for input " + i + " (shape "
+                        + node.inputs[i].shape + ") holds " + grads[i].data[bad]
                         + " at flat index " + bad + "; inputs of shapes "
-                        + Function.shapesOf(f.inputsUnsafe()) + ", incoming gradient "
-                        + gradOutput.shape);
+                        + Node.shapesOf(node.inputs) + ", incoming gradient " + gradOutput.shape);
             }
         }
     }
 
     /** The inputs' values when every input is a single number, else nothing. */
-    private static String describeInputs(Tensor[] inputs) {
+    static String describeInputs(Tensor[] inputs) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i].data.length == 1) {

@@ -12,48 +12,40 @@ package dev.gradtape.autodiff;
  * }
  * }</pre>
  *
- * <p>A {@link Replay} run started while it is on checks every value and gradient the same way.
+ * <p>It is on while at least one scope opened in the thread is open: scopes may be closed in any
+ * order, and from any thread (closing one turns off only its own share). A {@link CompiledStep}
+ * run started while it is on checks every value the same way, naming the step.
  *
  * <p>The backward check catches the classic case of a NaN that enters through a branch masked out
  * in forward, such as the gradient of {@code sqrt(x)} at 0 flowing into a {@code where} that did
  * not select it.
  */
 public final class AnomalyMode implements AutoCloseable {
-    /**
-     * Scopes open in any thread: while none is, a {@link Replay} run needs no look-up of this
-     * thread's setting.
-     */
-    private static final java.util.concurrent.atomic.AtomicInteger OPEN =
-            new java.util.concurrent.atomic.AtomicInteger();
-
-    private final boolean previous;
+    private final TapeState owner;
     private boolean closed;
 
-    private AnomalyMode(boolean previous) {
-        this.previous = previous;
+    private AnomalyMode(TapeState owner) {
+        this.owner = owner;
     }
 
     /** Turns anomaly detection on for this thread until the returned scope is closed. */
     public static AnomalyMode enable() {
         TapeState s = TapeState.get();
-        AnomalyMode scope = new AnomalyMode(s.anomaly);
-        s.anomaly = true;
-        OPEN.incrementAndGet();
-        return scope;
+        s.anomalyScopes.incrementAndGet();
+        return new AnomalyMode(s);
     }
 
     /** Whether anomaly detection is on in this thread. */
     public static boolean isEnabled() {
-        return OPEN.get() > 0 && TapeState.get().anomaly;
+        return TapeState.get().anomaly();
     }
 
-    /** Restores the setting that was in force before {@link #enable()}. */
+    /** Ends this scope (once; later calls do nothing), in whichever thread it is called. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
-            TapeState.get().anomaly = previous;
-            OPEN.decrementAndGet();
+            owner.anomalyScopes.decrementAndGet();
         }
     }
 }

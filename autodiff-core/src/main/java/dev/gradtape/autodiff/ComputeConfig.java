@@ -1,5 +1,7 @@
 package dev.gradtape.autodiff;
 
+import dev.gradtape.autodiff.kernels.MatMulEngine;
+
 /**
  * Process-wide settings of the compute kernels: how many threads a large matrix product may use,
  * and whether the vector-API kernel is taken when it is available.
@@ -7,7 +9,7 @@ package dev.gradtape.autodiff;
  * <p>The thread count starts at the system property {@code gradtape.threads} if set, else the
  * number of available processors. Results never depend on it: every kernel sums each output
  * element in an order fixed by the operand shapes alone, so any thread count gives the same
- * bits (see {@link MatMulKernel}).
+ * bits (see the matmul kernels).
  *
  * <p>The vector kernel ({@code jdk.incubator.vector}) is used only when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}; otherwise the plain-Java kernel runs. The two agree

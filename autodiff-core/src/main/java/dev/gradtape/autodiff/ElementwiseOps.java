@@ -1,62 +1,19 @@
 package dev.gradtape.autodiff;
 
+import dev.gradtape.autodiff.kernels.Binary;
+import dev.gradtape.autodiff.kernels.Kernel;
+import dev.gradtape.autodiff.kernels.Unary;
+
 /**
- * Primitives with broadcasting operands: add, mul, div and where. Each backward reduces the
- * gradient back to its operand's shape with {@link Tensor#sumTo}, the adjoint of broadcasting.
+ * The other primitives with broadcasting operands (div, where, the comparisons) and the two ops
+ * with a constant number (x + c, x * c). {@link Add} and {@link Mul} have files of their own.
  */
 final class ElementwiseOps {
     private ElementwiseOps() {
     }
 
-    /** a + b. d/da = 1, d/db = 1. */
-    static final class Add extends Primitive {
-        @Override
-        ReplayKernel replayKernel() {
-            return ReplayKernels.binary(ReplayKernels.BinaryKind.ADD, input(0).shape, input(1).shape,
-                    output().shape);
-        }
-
-        @Override
-        protected Tensor forward(Tensor... in) {
-            Shape s = Shape.broadcast("add", in[0].shape, in[1].shape);
-            return new Tensor(s, Broadcast.binary(Broadcast.Op.ADD, in[0], in[1], s));
-        }
-
-        @Override
-        protected Tensor[] backward(Tensor g) {
-            return new Tensor[] {
-                needsGradient(0) ? g.sumTo(input(0).shape) : null,
-                needsGradient(1) ? g.sumTo(input(1).shape) : null};
-        }
-    }
-
-    /** a * b. d/da = b, d/db = a. */
-    static final class Mul extends Primitive {
-        @Override
-        ReplayKernel replayKernel() {
-            return ReplayKernels.binary(ReplayKernels.BinaryKind.MUL, input(0).shape, input(1).shape,
-                    output().shape);
-        }
-
-        @Override
-        protected Tensor forward(Tensor... in) {
-            Shape s = Shape.broadcast("mul", in[0].shape, in[1].shape);
-            return new Tensor(s, Broadcast.binary(Broadcast.Op.MUL, in[0], in[1], s));
-        }
-
-        @Override
-        protected Tensor[] backward(Tensor g) {
-            return new Tensor[] {
-                needsGradient(0) ? g.mul(input(1)).sumTo(input(0).shape) : null,
-                needsGradient(1) ? g.mul(input(0)).sumTo(input(1).shape) : null};
-        }
-    }
-
-    /**
-     * x + c for a constant c. d/dx = 1. Its own primitive, so that adding a number needs no
-     * tensor for it and no broadcasting.
-     */
-    static final class AddConstant extends Primitive {
+    /** x + c for a constant c. d/dx = 1. Adding a number needs no tensor and no broadcasting. */
+    static final class AddConstant extends Op {
         private final double c;
 
         AddConstant(double c) {
@@ -64,31 +21,33 @@ final class ElementwiseOps {
         }
 
         @Override
-        public String name() {
+        String name() {
             return "add";
         }
 
         @Override
-        ReplayKernel replayKernel() {
-            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.ADD_CONSTANT, c);
+        Shape shape(Shape[] in) {
+            return in[0];
         }
 
         @Override
-        protected Tensor forward(Tensor... in) {
-            double[] x = in[0].data;
-            double[] r = new double[x.length];
-            for (int i = 0; i < x.length; i++) r[i] = x[i] + c;
-            return new Tensor(in[0].shape, r);
+        Kernel kernel(Shape[] in, Shape out) {
+            return (x, r) -> Unary.addConstant(x[0], c, r);
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
+        Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g};
+        }
+
+        @Override
+        public String toString() {
+            return "add[" + c + "]";
         }
     }
 
-    /** x * c for a constant c. d/dx = c. Its own primitive for the same reason as AddConstant. */
-    static final class MulConstant extends Primitive {
+    /** x * c for a constant c. d/dx = c. */
+    static final class MulConstant extends Op {
         private final double c;
 
         MulConstant(double c) {
@@ -96,116 +55,130 @@ final class ElementwiseOps {
         }
 
         @Override
-        public String name() {
+        String name() {
             return "mul";
         }
 
         @Override
-        ReplayKernel replayKernel() {
-            return new ReplayKernels.Unary(ReplayKernels.UnaryKind.MUL_CONSTANT, c);
+        Shape shape(Shape[] in) {
+            return in[0];
         }
 
         @Override
-        protected Tensor forward(Tensor... in) {
-            double[] x = in[0].data;
-            double[] r = new double[x.length];
-            for (int i = 0; i < x.length; i++) r[i] = x[i] * c;
-            return new Tensor(in[0].shape, r);
+        Kernel kernel(Shape[] in, Shape out) {
+            return (x, r) -> Unary.mulConstant(x[0], c, r);
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
+        Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.mul(c)};
         }
+
+        @Override
+        public String toString() {
+            return "mul[" + c + "]";
+        }
     }
 
     /**
-     * a / b. d/da = 1 / b, d/db = -a / b^2 = -(a / b) / b. A primitive rather than a * b^-1 so
-     * that the quotient is correctly rounded.
+     * a / b, broadcast. d/da = 1 / b, d/db = -a / b^2 = -(a / b) / b, the second read from the
+     * output. A primitive rather than a * b^-1 so that the quotient is correctly rounded.
      */
-    static final class Div extends Primitive {
+    static final class Div extends Op {
+        static final Div OP = new Div();
+
         @Override
-        ReplayKernel replayKernel() {
-            return ReplayKernels.binary(ReplayKernels.BinaryKind.DIV, input(0).shape, input(1).shape,
-                    output().shape);
+        String name() {
+            return "div";
         }
 
         @Override
-        protected Tensor forward(Tensor... in) {
-            Shape s = Shape.broadcast("div", in[0].shape, in[1].shape);
-            return new Tensor(s, Broadcast.binary(Broadcast.Op.DIV, in[0], in[1], s));
+        Shape shape(Shape[] in) {
+            return Shape.broadcast("div", in[0], in[1]);
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
-            Tensor b = input(1);
+        Kernel kernel(Shape[] in, Shape out) {
+            return Binary.kernel(Binary.Op.DIV, in[0].dimsUnsafe(), in[1].dimsUnsafe(), out.dimsUnsafe());
+        }
+
+        @Override
+        Tensor[] backward(Node node, Tensor g) {
+            Tensor b = node.input(1);
             Tensor gOverB = g.div(b); // shared: d/db = -(g / b) * (a / b)
             return new Tensor[] {
-                needsGradient(0) ? gOverB.sumTo(input(0).shape) : null,
-                needsGradient(1) ? gOverB.mul(output()).neg().sumTo(b.shape) : null};
+                node.needsGradient(0) ? gOverB.sumTo(node.input(0).shape) : null,
+                node.needsGradient(1) ? gOverB.mul(node.output()).neg().sumTo(b.shape) : null};
         }
     }
 
     /**
-     * where(condition, a, b): a where the condition is non-zero, b elsewhere, all three
-     * broadcast together. The condition is a constant mask and gets no gradient;
-     * d/da = condition, d/db = 1 - condition.
+     * where(condition, a, b): a where the condition is non-zero, b elsewhere, all three broadcast
+     * together. The condition is a constant mask and gets no gradient; a receives g where the
+     * condition holds and b where it does not (a selection, so an infinite g elsewhere stays out).
      */
-    static final class Where extends Primitive {
+    static final class Where extends Op {
+        static final Where OP = new Where();
+
         @Override
-        public String name() {
+        String name() {
             return "where";
         }
 
         @Override
+        Shape shape(Shape[] in) {
+            return Shape.broadcast("where", Shape.broadcast("where", in[0], in[1]), in[2]);
+        }
+
+        @Override
         boolean sendsGradient(int input) {
-            return input != 0; // the condition is a constant mask
+            return input != 0;
         }
 
         @Override
-        ReplayKernel replayKernel() {
-            return new ReplayKernels.Where(input(0).shape, input(1).shape, input(2).shape, output().shape);
+        Kernel kernel(Shape[] in, Shape out) {
+            return Binary.where(in[0].dimsUnsafe(), in[1].dimsUnsafe(), in[2].dimsUnsafe(), out.dimsUnsafe());
         }
 
         @Override
-        protected Tensor forward(Tensor... in) {
-            Shape s = Shape.broadcast("where", Shape.broadcast("where", in[0].shape, in[1].shape),
-                    in[2].shape);
-            double[] c = Broadcast.expand(in[0].data, in[0].shape, s);
-            double[] a = Broadcast.expand(in[1].data, in[1].shape, s);
-            double[] b = Broadcast.expand(in[2].data, in[2].shape, s);
-            double[] r = new double[s.size()];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = c[i] != 0 ? a[i] : b[i];
-            }
-            return new Tensor(s, r);
-        }
-
-        @Override
-        protected Tensor[] backward(Tensor g) {
+        Tensor[] backward(Node node, Tensor g) {
             Tensor zero = Tensor.zeros(Shape.SCALAR);
-            Tensor cond = input(0);
+            Tensor cond = node.input(0);
             return new Tensor[] {
                 null,
-                needsGradient(1) ? Tensor.where(cond, g, zero).sumTo(input(1).shape) : null,
-                needsGradient(2) ? Tensor.where(cond, zero, g).sumTo(input(2).shape) : null};
+                node.needsGradient(1) ? Tensor.where(cond, g, zero).sumTo(node.input(1).shape) : null,
+                node.needsGradient(2) ? Tensor.where(cond, zero, g).sumTo(node.input(2).shape) : null};
         }
     }
 
     /**
-     * A comparison, 1.0 where it holds and 0.0 elsewhere, broadcast: a > b, or a >= b. Not
-     * differentiable (no gradient flows back); recorded so that a {@link Replay} recomputes it.
+     * A comparison, 1.0 where it holds and 0.0 elsewhere, broadcast. Not differentiable (no
+     * gradient flows back); recorded so that a compiled step recomputes it.
      */
-    static final class Compare extends Primitive {
-        private final boolean orEqual;
+    static final class Compare extends Op {
+        private final Binary.Op kind;
+        private final String name;
 
-        Compare(boolean orEqual) {
-            this.orEqual = orEqual;
+        Compare(Binary.Op kind, String name) {
+            this.kind = kind;
+            this.name = name;
+        }
+
+        static final Compare GREATER = new Compare(Binary.Op.GREATER, "greater");
+        static final Compare GREATER_EQUAL = new Compare(Binary.Op.GREATER_EQUAL, "greaterEqual");
+        /** Where maximum(a, b) takes a: a >= b, or a is NaN (so a NaN wins). */
+        static final Compare MAX_TAKES_A = new Compare(Binary.Op.MAX_TAKES_A, "maximumTakesFirst");
+        /** Where minimum(a, b) takes a: a <= b, or a is NaN. */
+        static final Compare MIN_TAKES_A = new Compare(Binary.Op.MIN_TAKES_A, "minimumTakesFirst");
+
+        @Override
+        String name() {
+            return name;
         }
 
         @Override
-        public String name() {
-            return orEqual ? "greaterEqual" : "greater";
+        Shape shape(Shape[] in) {
+            return Shape.broadcast(name, in[0], in[1]);
         }
 
         @Override
@@ -214,25 +187,12 @@ final class ElementwiseOps {
         }
 
         @Override
-        ReplayKernel replayKernel() {
-            return new ReplayKernels.Compare(orEqual, input(0).shape, input(1).shape, output().shape);
+        Kernel kernel(Shape[] in, Shape out) {
+            return Binary.kernel(kind, in[0].dimsUnsafe(), in[1].dimsUnsafe(), out.dimsUnsafe());
         }
 
         @Override
-        protected Tensor forward(Tensor... in) {
-            Shape s = Shape.broadcast(name(), in[0].shape, in[1].shape);
-            double[] r = new double[s.size()];
-            ReplayKernels.Compare.compare(orEqual, in[0].data, index(in[0].shape, s), in[1].data,
-                    index(in[1].shape, s), r);
-            return new Tensor(s, r);
-        }
-
-        private static int[] index(Shape in, Shape out) {
-            return in.equals(out) ? null : Broadcast.sourceIndex(in, out);
-        }
-
-        @Override
-        protected Tensor[] backward(Tensor g) {
+        Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {null, null};
         }
     }

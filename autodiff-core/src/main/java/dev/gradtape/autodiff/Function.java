@@ -1,21 +1,18 @@
 package dev.gradtape.autodiff;
 
-import java.util.Arrays;
-
 /**
- * A differentiable operation: a forward computation and the rule that sends the gradient back,
- * side by side. This is gradtape's counterpart of PyTorch's {@code autograd.Function}, and every
- * built-in primitive uses the same contract.
- *
- * <p>To add an operation, subclass it, compute the output in {@link #forward}, and return one
- * gradient per input from {@link #backward}. Create a new instance for every application (it is
- * the node of the graph, like a PyTorch {@code ctx}): fields set in {@code forward} are how values
- * are saved for {@code backward}. Then check the backward with {@link GradCheck}.
+ * A differentiable operation of your own: a forward computation and the rule that sends the
+ * gradient back, side by side. This is gradtape's counterpart of PyTorch's
+ * {@code autograd.Function}: the Function is stateless and may be applied any number of times;
+ * each application is recorded as a {@link Node} (PyTorch's {@code ctx}), which the backward reads
+ * its inputs and output from.
  *
  * <pre>{@code
  * final class Cube extends Function {            // f(x) = x^3, f'(x) = 3 x^2
  *     protected Tensor forward(Tensor... in) { return in[0].mul(in[0]).mul(in[0]); }
- *     protected Tensor[] backward(Tensor g) { return new Tensor[] {g.mul(input(0).square()).mul(3)}; }
+ *     protected Tensor[] backward(Node node, Tensor g) {
+ *         return new Tensor[] {g.mul(node.input(0).square()).mul(3)};
+ *     }
  * }
  * Tensor y = new Cube().apply(x);
  * }</pre>
@@ -23,28 +20,24 @@ import java.util.Arrays;
  * <p>The contract:
  * <ul>
  *   <li>{@code forward} runs with recording paused: it may use any tensor operation or raw
- *       arrays; nothing inside it is recorded. It must not modify its inputs (tensors are
- *       immutable anyway).</li>
+ *       arrays; nothing inside it is recorded. Tensors are immutable, so it cannot modify its
+ *       inputs.</li>
  *   <li>{@code backward} receives the gradient of the output (never modify it) and returns one
  *       gradient per input, each with that input's shape, or {@code null} for an input that gets
- *       none. Write it with tensor operations on {@link #input(int)} and {@link #output()} so it is
- *       itself differentiable: that is what makes higher-order gradients work.</li>
+ *       none (it then gets zeros). Write it with tensor operations on {@link Node#input} and
+ *       {@link Node#output} so that it is itself differentiable: higher-order gradients then
+ *       work. It may skip inputs for which {@link Node#needsGradient} is false.</li>
+ *   <li>Both are opaque to a {@link CompiledStep}: it calls them again on every run, so a
+ *       backward that reads values with {@code toArray()} stays right. The backward is called
+ *       once for each input whose gradient is needed.</li>
  * </ul>
+ * Then check the backward with {@link GradCheck}.
  */
 public abstract class Function {
-    private final boolean primitive;
-    private Tensor[] inputs;
-    private Tensor output;
-    private boolean[] needsGradient;
+    private final UserOps.Forward op = new UserOps.Forward(this);
 
-    /** For subclasses: a user-defined operation. */
+    /** For subclasses. */
     protected Function() {
-        this(false);
-    }
-
-    /** For {@link Primitive}: built-in operations whose forward always returns a new tensor. */
-    Function(boolean primitive) {
-        this.primitive = primitive;
     }
 
     /** The name shown in graphs and error messages; the class name in lower case by default. */
@@ -57,7 +50,7 @@ public abstract class Function {
      * Computes the output from the inputs. Recording is paused while it runs.
      *
      * @param inputs the tensors passed to {@link #apply}
-     * @return a new tensor (returning an input is allowed; it is wrapped in a new tensor)
+     * @return the output (returning an input is allowed; the output is a new tensor either way)
      */
     protected abstract Tensor forward(Tensor... inputs);
 
@@ -65,185 +58,28 @@ public abstract class Function {
      * Sends the gradient back: returns one gradient per input (or {@code null} where an input gets
      * no gradient), each of the input's shape.
      *
-     * @param gradOutput the gradient of the target with respect to {@link #output()}; read-only
+     * @param node this application: its inputs, its output, and which gradients are needed
+     * @param gradOutput the gradient of the target with respect to the output; read-only
      */
-    protected abstract Tensor[] backward(Tensor gradOutput);
-
-    /** Input {@code i} as passed to {@link #apply}. */
-    protected final Tensor input(int i) {
-        return inputs[i];
-    }
-
-    /** The number of inputs. */
-    protected final int inputCount() {
-        return inputs.length;
-    }
-
-    /** The output {@link #forward} returned (the tensor the tape recorded). */
-    protected final Tensor output() {
-        return output;
-    }
+    protected abstract Tensor[] backward(Node node, Tensor gradOutput);
 
     /**
-     * Whether the tape running this backward needs the gradient of input {@code i}; a backward may
-     * skip the work (and return {@code null}) for inputs that do not.
-     */
-    protected final boolean needsGradient(int i) {
-        return needsGradient == null || needsGradient[i];
-    }
-
-    /**
-     * Runs the operation: computes the output and records it on every open tape that watches one
-     * of the inputs (directly or through earlier recorded operations).
+     * Runs the operation: computes the output and records it on every open tape that tracks one
+     * of the inputs.
      *
-     * @throws IllegalStateException if this instance was applied before
+     * @throws NullPointerException naming the input if one is null
      */
     public final Tensor apply(Tensor... inputs) {
-        if (this.inputs != null) {
-            throw new IllegalStateException(name() + ": a Function instance is one node of the graph"
-                    + " and is applied once; create a new instance for each application");
-        }
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) {
                 throw new NullPointerException(name() + ": input " + i + " is null");
             }
         }
-        this.inputs = inputs;
-        TapeState state = TapeState.get();
-        Tensor out;
-        state.pauseDepth++;
-        try {
-            out = forward(inputs);
-        } finally {
-            state.pauseDepth--;
-        }
-        if (out == null) {
-            throw new IllegalStateException(name() + ": forward returned null");
-        }
-        if (!primitive && (out.creator != null || out.tape != null || isInput(out))) {
-            // a tensor that is already part of some graph: give the output an identity of its
-            // own (data is immutable, so sharing it is safe)
-            out = new Tensor(out.shape, out.data);
-        }
-        this.output = out;
-        if (state.anomaly) {
-            Anomaly.checkForward(this, state);
-        }
-        if (state.pauseDepth == 0 && !state.open.isEmpty()) {
-            record(state);
-        }
-        return out;
-    }
-
-    private boolean isInput(Tensor t) {
-        for (Tensor in : inputs) {
-            if (in == t) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void record(TapeState state) {
-        var open = state.open;
-        for (int k = 0, n = open.size(); k < n; k++) {
-            GradientTape tape = open.get(k);
-            if (tape.isRecording() && tape.tracksAny(inputs)) {
-                tape.record(this);
-                output.creator = this;
-            }
-        }
-    }
-
-    /** Runs backward for a tape: sets which inputs need gradients, then checks the results. */
-    final Tensor[] runBackward(Tensor gradOutput, boolean[] needs) {
-        this.needsGradient = needs;
-        Tensor[] grads;
-        try {
-            grads = backward(gradOutput);
-        } finally {
-            this.needsGradient = null;
-        }
-        if (grads == null || grads.length != inputs.length) {
-            throw new IllegalStateException(name() + ": backward must return one gradient per input ("
-                    + inputs.length + "), got " + (grads == null ? "null" : grads.length));
-        }
-        for (int i = 0; i < grads.length; i++) {
-            if (grads[i] != null && !grads[i].shape.equals(inputs[i].shape)) {
-                throw new IllegalStateException(name() + ": backward returned a gradient of shape "
-                        + grads[i].shape + " for input " + i + " of shape " + inputs[i].shape
-                        + "; a gradient must have its input's shape");
-            }
-        }
-        return grads;
-    }
-
-    boolean isPrimitive() {
-        return primitive;
-    }
-
-    /**
-     * Runs {@link #forward} again on new inputs of the recorded shapes, for a {@link Replay} of an
-     * operation that has no kernel of its own: the instance becomes the node of this run.
-     */
-    final Tensor rerunForward(Tensor[] newInputs) {
-        this.inputs = newInputs;
-        Tensor out = forward(newInputs);
-        if (out == null) {
-            throw new IllegalStateException(name() + ": forward returned null");
-        }
-        this.output = out;
-        return out;
-    }
-
-    /**
-     * The kernel a {@link Replay} runs this operation with, on the shapes it was applied to; null
-     * if it has none, and the replay runs the operation's own forward and backward instead.
-     */
-    ReplayKernel replayKernel() {
-        return null;
-    }
-
-    /**
-     * A new, unapplied instance doing the same operation, for a {@link Replay} to re-run without
-     * touching this recorded node; null if the operation cannot be copied (a user's Function),
-     * and the replay re-runs this instance itself.
-     */
-    Function copyForReplay() {
-        return null;
-    }
-
-    /**
-     * False if {@link #backward} never gives input {@code i} a gradient (a mask, a comparison, a
-     * stopped gradient): a {@link Replay} then plans no gradient for it.
-     */
-    boolean sendsGradient(int input) {
-        return true;
-    }
-
-    Tensor[] inputsUnsafe() {
-        return inputs;
-    }
-
-    Tensor outputUnsafe() {
-        return output;
-    }
-
-    /** A description for graphs and messages, such as {@code matmul((2, 3), (3, 4)) -> (2, 4)}. */
-    String signature() {
-        StringBuilder sb = new StringBuilder(name()).append('(');
-        for (int i = 0; i < inputs.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(inputs[i].shape);
-        }
-        return sb.append(") -> ").append(output == null ? "?" : output.shape.toString()).toString();
+        return op.apply(inputs.clone());
     }
 
     @Override
     public String toString() {
-        return inputs == null ? name() + " (not applied)" : signature();
-    }
-
-    static String shapesOf(Tensor[] ts) {
-        return Arrays.toString(Arrays.stream(ts).map(t -> t.shape.toString()).toArray());
+        return name();
     }
 }

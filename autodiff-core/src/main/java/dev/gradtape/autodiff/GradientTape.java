@@ -1,9 +1,6 @@
 package dev.gradtape.autodiff;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,9 +17,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>While a tape is open (in the thread that opened it), every operation with an input the tape
- * tracks is recorded, in creation order. A tape tracks the tensors it {@link #watch watches} and
- * the outputs of the operations it recorded. Variable holders (such as {@code nn}'s parameters)
- * call {@link #watchAccessed} when read, so they are watched without being named.
+ * tracks is recorded as a {@link Node}, in creation order. A tape tracks the tensors it
+ * {@link #watch watches} and the outputs of the operations it recorded. Variables
+ * ({@link Variable}) call {@link #watchAccessed} when read, so they are watched without being
+ * named.
  *
  * <p>{@link #gradient} walks the record once in reverse with a plain loop (no recursion, so graphs
  * of millions of nodes are fine) and returns the gradients as new tensors; nothing is stored on
@@ -31,40 +29,22 @@ import java.util.Objects;
  *
  * <p>Backward rules are written with tensor operations, so when tapes are nested the outer tape
  * records the inner tape's gradient computation, and that gradient can be differentiated again
- * (Hessian-vector products, second derivatives).
+ * (Hessian-vector products, second derivatives). {@link #compile} uses the same fact to record a
+ * whole training step, forward and backward, as one program.
  *
  * <p>A tape is not thread-safe; it records only operations run in the thread that opened it.
  */
 public final class GradientTape implements AutoCloseable {
     private final boolean persistent;
     private final boolean watchAccessedVariables;
-    private static final VarHandle TAPE;
-
-    static {
-        try {
-            TAPE = MethodHandles.lookup().findVarHandle(Tensor.class, "tape", GradientTape.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /**
-     * Slots of the tracked tensors this tape could not claim (see {@link Tensor#tape}); most
-     * tensors are claimed, so this map stays empty unless tapes are nested or shared.
-     */
-    private IdentityHashMap<Tensor, Integer> otherSlots; // created when first needed
-    private int slots;
-    private boolean[] needsScratch = new boolean[2];
-    private int[] slotScratch = new int[2];
-    private final ArrayList<Function> record = new ArrayList<>();
+    private final ArrayList<Node> record = new ArrayList<>();
+    private final Slots slots = new Slots(this);
     private final Thread owner = Thread.currentThread();
     private boolean recording = true;
     private boolean closed;
+    private boolean used;
     /** Set once the record is freed (after close, or after the one gradient call). */
     private volatile boolean released;
-    private boolean used;
-    /** Set when a replay of this record re-runs a user's Function node in place. */
-    private boolean rerunByReplay;
     private BackwardObserver observer;
     private ArrayList<Value> values; // created when first needed
 
@@ -101,35 +81,57 @@ public final class GradientTape implements AutoCloseable {
     public Tensor watch(Tensor t) {
         Objects.requireNonNull(t, "GradientTape.watch: tensor is null");
         checkOpen("watch");
-        track(t);
+        slots.add(t);
         return t;
     }
 
     /**
-     * Watches {@code t} on every open tape of this thread that watches accessed variables; called
-     * by variable holders each time their value is read.
+     * Watches {@code t} on every recording tape of this thread that watches accessed variables;
+     * called by variables each time their value is read.
      *
      * @return {@code t}
      */
     public static Tensor watchAccessed(Tensor t) {
         TapeState state = TapeState.get();
-        if (state.pauseDepth > 0) {
-            return t;
-        }
         List<GradientTape> open = state.open;
-        for (int i = 0, n = open.size(); i < n; i++) {
+        for (int i = state.floor, n = open.size(); i < n; i++) {
             GradientTape tape = open.get(i);
             if (tape.watchAccessedVariables && tape.isRecording()) {
-                tape.track(t);
+                tape.slots.add(t);
             }
         }
         return t;
     }
 
     /**
+     * Records {@code op}'s application on every recording tape of this thread that tracks one of
+     * its inputs: the one place where the graph grows.
+     */
+    static Tensor record(Op op, Tensor[] inputs, Tensor output) {
+        TapeState state = TapeState.get();
+        Node node = null;
+        for (int k = state.floor, n = state.open.size(); k < n; k++) {
+            GradientTape tape = state.open.get(k);
+            if (tape.isRecording() && tape.tracksAny(inputs)) {
+                if (node == null) {
+                    node = new Node(op, inputs, output, null);
+                    output.creator = node;
+                }
+                tape.record.add(node);
+                tape.slots.addNew(output);
+            }
+        }
+        if (state.anomaly()) {
+            Anomaly.checkForward(op, inputs, output, state);
+        }
+        return output;
+    }
+
+    /**
      * Runs code without recording, for sampling and evaluation (PyTorch's {@code no_grad},
-     * TensorFlow's {@code stop_recording}): until the returned scope is closed, no open tape of
-     * this thread records anything, and variables read are not watched.
+     * TensorFlow's {@code stop_recording}): until the returned scope is closed, no tape that is
+     * open now records anything, and variables read are not watched. A tape opened inside the
+     * scope records as usual.
      *
      * <pre>{@code
      * try (GradientTape.NoRecording off = GradientTape.noRecording()) {
@@ -138,15 +140,19 @@ public final class GradientTape implements AutoCloseable {
      * }</pre>
      */
     public static NoRecording noRecording() {
-        TapeState.get().pauseDepth++;
-        return new NoRecording();
+        TapeState state = TapeState.get();
+        NoRecording scope = new NoRecording(state.floor);
+        state.floor = state.open.size();
+        return scope;
     }
 
     /** The scope returned by {@link #noRecording()}; closing it resumes recording. */
     public static final class NoRecording implements AutoCloseable {
+        private final int previousFloor;
         private boolean closed;
 
-        private NoRecording() {
+        private NoRecording(int previousFloor) {
+            this.previousFloor = previousFloor;
         }
 
         /** Resumes recording (once; later calls do nothing). */
@@ -154,14 +160,14 @@ public final class GradientTape implements AutoCloseable {
         public void close() {
             if (!closed) {
                 closed = true;
-                TapeState.get().pauseDepth--;
+                TapeState.get().floor = previousFloor;
             }
         }
     }
 
     /** Whether this tape tracks {@code t}: watched, or computed by an operation it recorded. */
     public boolean isTracked(Tensor t) {
-        return slotOf(t) >= 0;
+        return slots.tracks(t);
     }
 
     /** True for a tape created with {@link #persistent()}. */
@@ -185,169 +191,148 @@ public final class GradientTape implements AutoCloseable {
     /**
      * The gradient of a scalar {@code target} with respect to {@code source}.
      *
-     * @see #gradient(Tensor, List, Tensor)
+     * @see #gradient(Tensor, List, Tensor, UnconnectedGradients)
      */
     public Tensor gradient(Tensor target, Tensor source) {
-        return gradient(target, List.of(source), null).get(0);
+        return gradient(target, List.of(source), null, UnconnectedGradients.ERROR).get(0);
     }
 
     /**
      * The gradients of a scalar {@code target} with respect to each of {@code sources}.
      *
-     * @see #gradient(Tensor, List, Tensor)
+     * @see #gradient(Tensor, List, Tensor, UnconnectedGradients)
      */
     public List<Tensor> gradient(Tensor target, List<Tensor> sources) {
-        return gradient(target, sources, null);
+        return gradient(target, sources, null, UnconnectedGradients.ERROR);
+    }
+
+    /**
+     * The gradients of {@code target} with respect to each of {@code sources}, for a target that
+     * is not a single element the vector-Jacobian product with {@code outputGradient}.
+     *
+     * @see #gradient(Tensor, List, Tensor, UnconnectedGradients)
+     */
+    public List<Tensor> gradient(Tensor target, List<Tensor> sources, Tensor outputGradient) {
+        return gradient(target, sources, outputGradient, UnconnectedGradients.ERROR);
     }
 
     /**
      * The gradients of {@code target} with respect to each of {@code sources}: for a target that
      * is not a single element, the vector-Jacobian product with {@code outputGradient}.
      *
-     * <p>Each gradient has its source's shape. A source the target does not depend on gets exact
-     * zeros of its shape (TensorFlow returns {@code None} there; zeros keep the list usable).
+     * <p>Each gradient has its source's shape. A source this tape tracks but the target does not
+     * depend on gets exact zeros. A target or a source this tape does not track at all (never
+     * watched, computed in another thread, or watched only by another tape) is an error unless
+     * {@code unconnected} is {@link UnconnectedGradients#ZERO}: a zero there would hide a mistake.
      *
      * @param outputGradient the gradient flowing into {@code target}, of its shape; {@code null}
      *     means ones, allowed only for a target of one element
      * @throws IllegalStateException if the tape is closed, or this is a second call on a tape
      *     that is not persistent
      * @throws IllegalArgumentException if the target has more than one element and no output
-     *     gradient is given, or the output gradient's shape differs from the target's
+     *     gradient is given, the output gradient's shape differs from the target's, or the target
+     *     or a source is not tracked and {@code unconnected} is ERROR
      */
-    public List<Tensor> gradient(Tensor target, List<Tensor> sources, Tensor outputGradient) {
+    public List<Tensor> gradient(Tensor target, List<Tensor> sources, Tensor outputGradient,
+            UnconnectedGradients unconnected) {
         Objects.requireNonNull(target, "GradientTape.gradient: target is null");
         Objects.requireNonNull(sources, "GradientTape.gradient: sources is null");
+        Objects.requireNonNull(unconnected, "GradientTape.gradient: unconnected is null");
         checkOpen("gradient");
         if (used && !persistent) {
             throw new IllegalStateException("GradientTape.gradient: this tape is not persistent and"
                     + " its gradient was already computed; open it with GradientTape.persistent()"
                     + " to ask for gradients more than once");
         }
-        if (rerunByReplay) {
-            throw new IllegalStateException("GradientTape.gradient: a Replay compiled from this tape"
-                    + " re-runs a user-defined Function recorded on it, so the recorded values are"
-                    + " no longer this tape's; take the gradient from the replay (or, on a"
-                    + " persistent tape, call gradient before replay)");
-        }
         Tensor seed = seed(target, outputGradient);
+        if (unconnected == UnconnectedGradients.ERROR) {
+            checkConnected(target, sources);
+        }
         used = true;
-        boolean wasRecording = recording;
-        recording = false; // the backward walk is recorded by outer tapes only
-        TapeState state = TapeState.get();
-        Function outerBackward = state.inBackwardOf;
         try {
-            Tensor[] grads = backward(target, seed, state);
+            Tensor[] grads = backward(target, seed);
             List<Tensor> result = new ArrayList<>(sources.size());
             for (Tensor s : sources) {
-                Objects.requireNonNull(s, "GradientTape.gradient: a source is null");
-                int slot = slotOf(s);
+                int slot = slots.of(s);
                 Tensor g = slot >= 0 ? grads[slot] : null;
-                if (g == null) {
-                    g = s == target ? seed : Tensor.zeros(s.shape);
-                }
-                result.add(g);
+                result.add(g != null ? g : s == target ? seed : Tensor.zeros(s.shape));
             }
             return result;
         } finally {
-            state.inBackwardOf = outerBackward;
-            // a tape that is not persistent has served its purpose: it stops recording and
-            // frees its record
-            recording = persistent && wasRecording;
             if (!persistent) {
-                release();
+                release(); // a tape that is not persistent has served its purpose
             }
         }
     }
 
     /**
-     * Compiles what this tape recorded into a {@link Replay}: the same computation, run again on
-     * new values of {@code sources} and {@code inputs} without recording, with gradients with
-     * respect to the sources. Call it before {@link #gradient} on a tape that is not persistent
-     * (the gradient call frees the record). If the record holds a user-defined {@link Function},
-     * the replay re-runs that very node, so this tape's {@link #gradient} is refused afterwards.
-     *
-     * @param target the scalar to differentiate, computed by an operation this tape recorded
-     * @param sources the leaves to differentiate with respect to (for example the parameters'
-     *     values); each run gives their values to {@link Replay#start}
-     * @param inputs other leaves whose values change from run to run (observations, sampled
-     *     actions, rewards), set with {@link Replay#set}; every other leaf is frozen
-     * @throws IllegalArgumentException if a source or input is not watched by this tape or not a
-     *     leaf, the target was not recorded or has more than one element, or a watched leaf the
-     *     target depends on is neither a source nor an input
-     * @throws IllegalStateException if the tape is closed or its record was freed
+     * The reverse walk: visits the recorded nodes from last to first, and each node that received
+     * a gradient sends its inputs their shares, which are summed per tensor in the order they
+     * arrive. Returns the gradient of every slot (null where none arrived).
      */
-    public Replay replay(Tensor target, List<Tensor> sources, List<Tensor> inputs) {
-        Objects.requireNonNull(target, "GradientTape.replay: target is null");
-        Objects.requireNonNull(sources, "GradientTape.replay: sources is null");
-        Objects.requireNonNull(inputs, "GradientTape.replay: inputs is null");
-        checkOpen("replay");
-        if (released) {
-            throw new IllegalStateException("GradientTape.replay: the record was freed by gradient();"
-                    + " call replay before gradient, or open the tape with GradientTape.persistent()");
-        }
-        checkWatched(sources, "source");
-        checkWatched(inputs, "input");
-        return new Replay(new ArrayList<>(record), target, sources, inputs, this::isTracked,
-                () -> rerunByReplay = true);
-    }
-
-    private void checkWatched(List<Tensor> leaves, String kind) {
-        for (int i = 0; i < leaves.size(); i++) {
-            Tensor t = Objects.requireNonNull(leaves.get(i), "GradientTape.replay: a " + kind + " is null");
-            if (!isTracked(t)) {
-                throw new IllegalArgumentException("GradientTape.replay: " + kind + " " + i + " (shape "
-                        + t.shape + ") is not watched by this tape, so operations on it alone were not"
-                        + " recorded; call tape.watch on it before using it");
-            }
-        }
-    }
-
-    /** The reverse walk: returns the accumulated gradient of every slot (null where none). */
-    private Tensor[] backward(Tensor target, Tensor seed, TapeState state) {
-        Tensor[] grads = new Tensor[slots];
-        int targetSlot = slotOf(target);
+    private Tensor[] backward(Tensor target, Tensor seed) {
+        Tensor[] grads = new Tensor[slots.count()];
+        int targetSlot = slots.of(target);
         if (targetSlot < 0) {
             return grads;
         }
         grads[targetSlot] = seed;
-        for (int i = record.size() - 1; i >= 0; i--) {
-            Function f = record.get(i);
-            Tensor g = grads[slotOf(f.outputUnsafe())];
-            if (g == null) {
-                continue;
-            }
-            Tensor[] inputs = f.inputsUnsafe();
-            if (inputs.length > needsScratch.length) {
-                needsScratch = new boolean[inputs.length];
-                slotScratch = new int[inputs.length];
-            }
-            // reused from step to step (a tenth of the walk's allocation otherwise): runBackward
-            // reads needs only while the backward runs
-            boolean[] needs = needsScratch;
-            int[] inputSlots = slotScratch;
-            for (int j = 0; j < inputs.length; j++) {
-                inputSlots[j] = slotOf(inputs[j]);
-                needs[j] = inputSlots[j] >= 0;
-            }
-            state.inBackwardOf = f;
-            Tensor[] inputGrads = f.runBackward(g, needs);
-            if (state.anomaly) {
-                Anomaly.checkBackward(f, g, inputGrads);
-            }
-            if (observer != null) {
-                observer.onStep(f.name(), f.signature(), g, List.of(inputs),
-                        java.util.Arrays.asList(inputGrads.clone()));
-            }
-            for (int j = 0; j < inputs.length; j++) {
-                Tensor gi = inputGrads[j];
-                if (gi == null || !needs[j]) {
+        boolean wasRecording = recording;
+        recording = false; // the walk's own operations are recorded by outer tapes only
+        TapeState state = TapeState.get();
+        try {
+            for (int i = record.size() - 1; i >= 0; i--) {
+                Node node = record.get(i);
+                Tensor g = grads[slots.of(node.output)];
+                if (g == null) {
                     continue;
                 }
-                Tensor prev = grads[inputSlots[j]];
-                grads[inputSlots[j]] = prev == null ? gi : prev.add(gi);
+                Tensor[] inputs = node.inputs;
+                boolean[] needs = new boolean[inputs.length];
+                for (int j = 0; j < inputs.length; j++) {
+                    needs[j] = node.op.sendsGradient(j) && slots.tracks(inputs[j]);
+                }
+                state.inBackwardOf = node;
+                Tensor[] inputGrads = node.backward(g, needs);
+                state.inBackwardOf = null;
+                if (state.anomaly()) {
+                    Anomaly.checkBackward(node, g, inputGrads);
+                }
+                if (observer != null) {
+                    observer.onStep(node, g, java.util.Arrays.asList(inputGrads.clone()));
+                }
+                for (int j = 0; j < inputs.length; j++) {
+                    if (needs[j] && inputGrads[j] != null) {
+                        int s = slots.of(inputs[j]);
+                        grads[s] = grads[s] == null ? inputGrads[j] : grads[s].add(inputGrads[j]);
+                    }
+                }
             }
+        } finally {
+            state.inBackwardOf = null;
+            recording = wasRecording;
         }
         return grads;
+    }
+
+    private void checkConnected(Tensor target, List<Tensor> sources) {
+        for (int i = 0; i < sources.size(); i++) {
+            Tensor s = Objects.requireNonNull(sources.get(i), "GradientTape.gradient: a source is null");
+            if (!slots.tracks(s)) {
+                throw new IllegalArgumentException("GradientTape.gradient: source " + i + " (shape "
+                        + s.shape + ") is not tracked by this tape: it was never watched, or only"
+                        + " another tape watches it, so its gradient is unknown here. Watch it"
+                        + " (tape.watch) before using it, or pass UnconnectedGradients.ZERO to get"
+                        + " zeros for it");
+            }
+        }
+        if (!slots.tracks(target)) {
+            throw new IllegalArgumentException("GradientTape.gradient: the target (shape "
+                    + target.shape + ") was not recorded by this tape: it was computed from no"
+                    + " tensor this tape tracks, or in another thread, or before the tape opened."
+                    + " Compute it inside the tape's block from watched tensors, or pass"
+                    + " UnconnectedGradients.ZERO to get zeros");
+        }
     }
 
     private static Tensor seed(Tensor target, Tensor outputGradient) {
@@ -369,6 +354,49 @@ public final class GradientTape implements AutoCloseable {
         return outputGradient;
     }
 
+    /**
+     * Compiles the step this tape recorded, together with its backward pass, into a
+     * {@link CompiledStep} that runs again on new values without recording or allocating. The
+     * backward is recorded as operations (the gradient computed under a recording tape), so the
+     * step is one program of the same operations the eager tape runs, and gives the same bits.
+     * Call it before {@link #gradient} on a tape that is not persistent.
+     *
+     * @param target the scalar to differentiate, recorded on this tape
+     * @param variables the variables to differentiate with respect to; each run reads their
+     *     current values
+     * @param inputs leaves whose values change from run to run (observations, actions), set with
+     *     {@link CompiledStep#set}; every other leaf is a constant
+     * @throws IllegalArgumentException if the target was not recorded or has more than one
+     *     element, a variable was not read or an input not watched while recording, or a watched
+     *     leaf the target depends on is neither a variable nor an input
+     * @throws IllegalStateException if the tape is closed or its record was freed
+     */
+    public CompiledStep compile(Tensor target, List<Variable> variables, List<Tensor> inputs) {
+        Objects.requireNonNull(target, "GradientTape.compile: target is null");
+        Objects.requireNonNull(variables, "GradientTape.compile: variables is null");
+        Objects.requireNonNull(inputs, "GradientTape.compile: inputs is null");
+        checkOpen("compile");
+        if (released) {
+            throw new IllegalStateException("GradientTape.compile: the record was freed by gradient();"
+                    + " call compile before gradient, or open the tape with GradientTape.persistent()");
+        }
+        return StepCompiler.compile(List.copyOf(record), target, variables, inputs, this::isTracked);
+    }
+
+    /**
+     * Appends a node another tape recorded, for {@link StepCompiler}, which walks a part of a
+     * record again with a tape of its own.
+     */
+    void adopt(Node node) {
+        record.add(node);
+        slots.add(node.output);
+    }
+
+    /** The recorded nodes, in creation order. */
+    List<Node> nodes() {
+        return record;
+    }
+
     /** Stops recording and frees the record. Idempotent. */
     @Override
     public void close() {
@@ -379,7 +407,9 @@ public final class GradientTape implements AutoCloseable {
         recording = false;
         release();
         if (Thread.currentThread() == owner) {
-            TapeState.get().open.remove(this);
+            TapeState state = TapeState.get();
+            state.open.remove(this);
+            state.floor = Math.min(state.floor, state.open.size());
         }
     }
 
@@ -395,68 +425,24 @@ public final class GradientTape implements AutoCloseable {
         return recording && !closed;
     }
 
-    boolean tracksAny(Tensor[] inputs) {
+    boolean isReleased() {
+        return released;
+    }
+
+    private boolean tracksAny(Tensor[] inputs) {
         for (Tensor t : inputs) {
-            if (t.tape == this || otherSlots != null && otherSlots.containsKey(t)) {
+            if (slots.tracks(t)) {
                 return true;
             }
         }
         return false;
     }
 
-    void record(Function f) {
-        record.add(f);
-        Tensor out = f.outputUnsafe();
-        if (out.tape == null && (f.isPrimitive() || TAPE.compareAndSet(out, (GradientTape) null, this))) {
-            // the usual case: a new tensor, claimed at once (a primitive's output is new and no
-            // other thread has seen it, so a plain write is enough)
-            out.tape = this;
-            out.slot = slots++;
-        } else {
-            track(out);
-        }
-    }
-
-    /** Gives {@code t} a gradient slot on this tape unless it has one. */
-    private void track(Tensor t) {
-        if (t.tape == this || otherSlots != null && otherSlots.containsKey(t)) {
-            return;
-        }
-        GradientTape owner = t.tape;
-        if ((owner == null || owner.released) && TAPE.compareAndSet(t, owner, this)) {
-            t.slot = slots++;
-        } else {
-            if (otherSlots == null) {
-                otherSlots = new IdentityHashMap<>();
-            }
-            otherSlots.put(t, slots++);
-        }
-    }
-
-    /** The gradient slot of {@code t} on this tape, or -1 if this tape does not track it. */
-    private int slotOf(Tensor t) {
-        if (released) {
-            return -1;
-        }
-        if (t.tape == this) {
-            return t.slot;
-        }
-        if (otherSlots == null) {
-            return -1;
-        }
-        Integer slot = otherSlots.get(t);
-        return slot == null ? -1 : slot;
-    }
-
-    /**
-     * Forgets the record. Tensors this tape claimed keep pointing at it, but a released tape
-     * counts as no owner, so any other tape may claim them again.
-     */
     private void release() {
         released = true;
+        recording = false;
         record.clear();
-        otherSlots = null;
-        slots = 0;
+        slots.release();
     }
 
     private void checkOpen(String what) {
@@ -477,13 +463,10 @@ public final class GradientTape implements AutoCloseable {
         /**
          * Called once per recorded operation that receives a gradient, in reverse order.
          *
-         * @param op the operation's name
-         * @param signature the operation with its input and output shapes
-         * @param gradOutput the gradient the operation receives
-         * @param inputs the operation's inputs
+         * @param node the recorded operation
+         * @param gradOutput the gradient it receives
          * @param inputGradients what it sends to each input ({@code null} where nothing)
          */
-        void onStep(String op, String signature, Tensor gradOutput, List<Tensor> inputs,
-                List<Tensor> inputGradients);
+        void onStep(Node node, Tensor gradOutput, List<Tensor> inputGradients);
     }
 }

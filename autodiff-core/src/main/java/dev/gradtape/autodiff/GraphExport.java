@@ -44,7 +44,7 @@ public final class GraphExport {
             if (t.creator == null) {
                 continue;
             }
-            for (Tensor in : t.creator.inputsUnsafe()) {
+            for (Tensor in : t.creator.inputs) {
                 if (!ids.containsKey(in)) {
                     ids.put(in, "t" + ids.size());
                     order.add(in);
@@ -73,7 +73,7 @@ public final class GraphExport {
                 sb.append("  ").append(opId).append(" [shape=ellipse, label=\"")
                         .append(escape(t.creator.name())).append("\"];\n");
                 sb.append("  ").append(opId).append(" -> ").append(id).append(";\n");
-                for (Tensor in : t.creator.inputsUnsafe()) {
+                for (Tensor in : t.creator.inputs) {
                     sb.append("  ").append(ids.get(in)).append(" -> ").append(opId).append(";\n");
                 }
             }

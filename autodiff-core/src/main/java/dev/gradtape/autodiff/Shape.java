@@ -120,6 +120,19 @@ public final class Shape {
      *
      * @throws IllegalArgumentException naming {@code op} and both shapes if they do not broadcast
      */
+    /**
+     * {@code a}, checked to equal {@code b}: the shape rule of ops whose operands have one shape.
+     *
+     * @throws IllegalArgumentException naming {@code op} if the shapes differ
+     */
+    static Shape sameShape(String op, Shape a, Shape b) {
+        if (!a.equals(b)) {
+            throw new IllegalArgumentException(op + ": shapes " + a + " and " + b
+                    + " differ; both operands must have the same shape");
+        }
+        return a;
+    }
+
     public static Shape broadcast(String op, Shape a, Shape b) {
         if (a == b || a.equals(b)) {
             return a;

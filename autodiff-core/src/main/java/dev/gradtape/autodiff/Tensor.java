@@ -22,11 +22,11 @@ import java.util.random.RandomGenerator;
  * <p>Tensors compare by identity, as in PyTorch (a tape keys gradients on the very tensor it
  * recorded); use {@link #valueEquals} to compare contents.
  */
-public final class Tensor implements TensorSource {
+public final class Tensor implements TensorView {
     final Shape shape;
     final double[] data;
-    /** The recorded operation that produced this tensor, or null; set once, at creation. */
-    Function creator;
+    /** The recorded application that produced this tensor, or null; set once, when recorded. */
+    Node creator;
     /**
      * Bookkeeping of the tape that tracks this tensor, kept here so that looking it up costs a
      * field read instead of a hash lookup: the first open tape to track the tensor claims it with
@@ -134,6 +134,9 @@ public final class Tensor implements TensorSource {
 
     /** 0, 1, ..., n - 1 as a rank-1 tensor. */
     public static Tensor arange(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("Tensor.arange: n = " + n + "; need n >= 0");
+        }
         double[] d = new double[n];
         for (int i = 0; i < n; i++) d[i] = i;
         return of(d, n);
@@ -150,6 +153,43 @@ public final class Tensor implements TensorSource {
     /** Standard normal values from a {@link SplittableRandom} seeded with {@code seed}. */
     public static Tensor randn(long seed, int... shape) {
         return randn(new SplittableRandom(seed), shape);
+    }
+
+    /** Standard normal values of the given shape drawn from {@code rng}, in row-major order. */
+    public static Tensor randn(RandomGenerator rng, Shape shape) {
+        Objects.requireNonNull(rng, "Tensor.randn: rng is null");
+        double[] d = new double[shape.size()];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
+        return new Tensor(shape, d);
+    }
+
+    /**
+     * Standard normal values of the given shape from a {@link SplittableRandom} seeded with
+     * {@code seed}: the same seed and shape give the same tensor, bit for bit.
+     */
+    public static Tensor randn(long seed, Shape shape) {
+        return randn(new SplittableRandom(seed), shape);
+    }
+
+    /**
+     * {@code count} evenly spaced values from {@code start} to {@code end}, both included (NumPy's
+     * linspace): value i is start + i (end - start) / (count - 1), and the last is exactly end.
+     *
+     * @throws IllegalArgumentException if count is negative or an end point is not finite
+     */
+    public static Tensor linspace(double start, double end, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("Tensor.linspace: count = " + count + "; need count >= 0");
+        }
+        if (!Double.isFinite(start) || !Double.isFinite(end)) {
+            throw new IllegalArgumentException("Tensor.linspace: the end points " + start + " and " + end
+                    + " must be finite");
+        }
+        double[] d = new double[count];
+        for (int i = 0; i < count; i++) {
+            d[i] = count == 1 ? start : i == count - 1 ? end : start + i * (end - start) / (count - 1);
+        }
+        return new Tensor(Shape.of(count), d);
     }
 
     /** Values uniform in [lo, hi) drawn from {@code rng}, in row-major order. */
@@ -261,17 +301,17 @@ public final class Tensor implements TensorSource {
      * This tensor's values as a constant for the gradient: no gradient flows back through the
      * result (PyTorch's {@code detach}, TensorFlow's {@code stop_gradient}). Outside any tape that
      * tracks this tensor it is a new leaf; under one it is recorded as an operation that sends no
-     * gradient, so that a {@link Replay} recomputes it instead of freezing it.
+     * gradient, so that a {@link CompiledStep} recomputes it instead of freezing it.
      */
     public Tensor detach() {
-        return new UnaryOps.StopGradient().apply(this);
+        return UnaryOps.STOP_GRADIENT.apply(this);
     }
 
     // ---------------------------------------------------------------- elementwise
 
     /** this + other, broadcast. */
     public Tensor add(Tensor other) {
-        return new ElementwiseOps.Add().apply(this, other);
+        return Add.OP.apply(this, other);
     }
 
     /** this + c. */
@@ -292,7 +332,7 @@ public final class Tensor implements TensorSource {
 
     /** this * other, broadcast. */
     public Tensor mul(Tensor other) {
-        return new ElementwiseOps.Mul().apply(this, other);
+        return Mul.OP.apply(this, other);
     }
 
     /** this * c. */
@@ -302,7 +342,7 @@ public final class Tensor implements TensorSource {
 
     /** this / other, broadcast. */
     public Tensor div(Tensor other) {
-        return new ElementwiseOps.Div().apply(this, other);
+        return ElementwiseOps.Div.OP.apply(this, other);
     }
 
     /** this / c. */
@@ -327,51 +367,62 @@ public final class Tensor implements TensorSource {
 
     /** e ^ this. */
     public Tensor exp() {
-        return new UnaryOps.Exp().apply(this);
+        return UnaryOps.EXP.apply(this);
     }
 
     /** Natural logarithm. */
     public Tensor log() {
-        return new UnaryOps.Log().apply(this);
+        return UnaryOps.LOG.apply(this);
     }
 
     /** Square root. */
     public Tensor sqrt() {
-        return new UnaryOps.Sqrt().apply(this);
+        return UnaryOps.SQRT.apply(this);
     }
 
     /** |this|; its gradient at 0 is 0. */
     public Tensor abs() {
-        return new UnaryOps.Abs().apply(this);
+        return UnaryOps.ABS.apply(this);
     }
 
     /** Hyperbolic tangent. */
     public Tensor tanh() {
-        return new UnaryOps.Tanh().apply(this);
+        return Tanh.OP.apply(this);
     }
 
     /** The logistic function 1 / (1 + e^-x), computed stably. */
     public Tensor sigmoid() {
-        return new UnaryOps.Sigmoid().apply(this);
+        return UnaryOps.SIGMOID.apply(this);
     }
 
     /** max(x, 0); its gradient at 0 is 0. */
     public Tensor relu() {
-        return new UnaryOps.Relu().apply(this);
+        return UnaryOps.RELU.apply(this);
+    }
+
+    /** sin x, elementwise (radians). */
+    public Tensor sin() {
+        return UnaryOps.SIN.apply(this);
+    }
+
+    /** cos x, elementwise (radians). */
+    public Tensor cos() {
+        return UnaryOps.COS.apply(this);
     }
 
     /** log(1 + e^x), computed without overflow. */
     public Tensor softplus() {
-        return new UnaryOps.Softplus().apply(this);
+        return UnaryOps.SOFTPLUS.apply(this);
     }
 
     /**
-     * The larger of this and other, broadcast; composed as where(this >= other, this, other), so
-     * on ties the gradient goes to {@code this}.
+     * The larger of this and other, broadcast, NaN if either is NaN (as {@link Math#max});
+     * composed as where(this >= other or this is NaN, this, other), so on ties the gradient goes
+     * to {@code this}.
      */
     public Tensor maximum(Tensor other) {
         Shape.broadcast("maximum", shape, other.shape);
-        return where(greaterEqual(other), this, other);
+        return where(ElementwiseOps.Compare.MAX_TAKES_A.apply(this, other), this, other);
     }
 
     /** max(this, c). */
@@ -379,10 +430,13 @@ public final class Tensor implements TensorSource {
         return maximum(scalar(c));
     }
 
-    /** The smaller of this and other, broadcast; on ties the gradient goes to {@code this}. */
+    /**
+     * The smaller of this and other, broadcast, NaN if either is NaN; on ties the gradient goes to
+     * {@code this}.
+     */
     public Tensor minimum(Tensor other) {
         Shape.broadcast("minimum", shape, other.shape);
-        return where(other.greaterEqual(this), this, other);
+        return where(ElementwiseOps.Compare.MIN_TAKES_A.apply(this, other), this, other);
     }
 
     /** min(this, c). */
@@ -392,7 +446,7 @@ public final class Tensor implements TensorSource {
 
     /**
      * Limits every element to [lo, hi]; the gradient is 1 inside the range (bounds included) and 0
-     * outside.
+     * outside. NaN stays NaN.
      */
     public Tensor clamp(double lo, double hi) {
         if (!(lo <= hi)) {
@@ -407,17 +461,17 @@ public final class Tensor implements TensorSource {
      * three broadcast together. The condition is a constant (no gradient).
      */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
-        return new ElementwiseOps.Where().apply(condition, a, b); // no gradient to the condition
+        return ElementwiseOps.Where.OP.apply(condition, a, b);
     }
 
     // ---------------------------------------------------------------- comparisons (no gradient)
 
     /**
      * 1 where this > other, else 0, broadcast. Not differentiable: no gradient flows back (under a
-     * tape it is recorded, so that a {@link Replay} recomputes it).
+     * tape it is recorded, so that a {@link CompiledStep} recomputes it).
      */
     public Tensor greater(Tensor other) {
-        return new ElementwiseOps.Compare(false).apply(this, other);
+        return ElementwiseOps.Compare.GREATER.apply(this, other);
     }
 
     /** 1 where this > c, else 0; not differentiable. */
@@ -427,12 +481,12 @@ public final class Tensor implements TensorSource {
 
     /** 1 where this >= other, else 0, broadcast; not differentiable. */
     public Tensor greaterEqual(Tensor other) {
-        return new ElementwiseOps.Compare(true).apply(this, other);
+        return ElementwiseOps.Compare.GREATER_EQUAL.apply(this, other);
     }
 
     /** The sign of each element (-1, 0 or 1); not differentiable. */
     public Tensor sign() {
-        return new UnaryOps.Sign().apply(this);
+        return UnaryOps.SIGN.apply(this);
     }
 
     // ---------------------------------------------------------------- reductions and shape

@@ -53,8 +53,9 @@ final class TensorShapes {
             return t;
         }
         if (!target.broadcastsTo(t.shape)) {
-            throw new IllegalArgumentException("sumTo: t.shape " + target + " does not broadcast to "
-                    + t.shape + ", so " + t.shape + " cannot be summed down to it");
+            throw new IllegalArgumentException("sumTo: the target shape " + target + " does not"
+                    + " broadcast to the tensor's shape " + t.shape + ", so the tensor cannot be summed"
+                    + " down to it; the target must be a shape that broadcasts to " + t.shape);
         }
         int off = t.rank() - target.rank();
         boolean[] reduce = new boolean[t.rank()];
@@ -83,8 +84,17 @@ final class TensorShapes {
     }
 
     static Tensor max(Tensor t, int axis, boolean keepDims) {
-        int ax = t.shape.axis("max", axis);
+        return max("max", t, axis, keepDims);
+    }
+
+    private static Tensor max(String op, Tensor t, int axis, boolean keepDims) {
+        int ax = t.shape.axis(op, axis);
         int[] d = t.shape.dims();
+        if (d[ax] == 0) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " of shape " + t.shape
+                    + " is empty; the " + (op.equals("max") ? "maximum" : "log-sum-exp")
+                    + " of no elements is undefined");
+        }
         d[ax] = 1;
         Shape kept = Shape.ofTrusted(d);
         boolean[] reduce = new boolean[t.rank()];
@@ -94,12 +104,21 @@ final class TensorShapes {
     }
 
     static Tensor logSumExp(Tensor t) {
+        if (t.data.length == 0) {
+            throw new IllegalArgumentException("logSumExp: the tensor of shape " + t.shape
+                    + " is empty; the log-sum-exp of no elements is undefined");
+        }
         return t.reshape(t.data.length).logSumExp(0, false);
     }
 
+    /**
+     * m + log(sum(exp(x - m))) with m the (constant) maximum of each slice, replaced by 0 where it
+     * is infinite: a slice of all -inf then gives log(0) = -inf, and a slice holding +inf gives
+     * +inf with gradient exp(x - 0) / inf = 0 at its finite entries, where x - m would be NaN.
+     */
     static Tensor logSumExp(Tensor t, int axis, boolean keepDims) {
-        t.shape.axis("logSumExp", axis);
-        Tensor m = t.max(axis, true).detach();
+        Tensor max = max("logSumExp", t, axis, true).detach();
+        Tensor m = Tensor.where(max.abs().greater(Double.MAX_VALUE), Tensor.zeros(Shape.SCALAR), max);
         Tensor r = t.sub(m).exp().sum(axis, true).log().add(m);
         return keepDims ? r : r.sum(axis, false); // summing a size-1 axis drops it
     }
@@ -111,7 +130,7 @@ final class TensorShapes {
         for (int i = 0; i < d.length; i++) {
             if (d[i] < -1 || d[i] == -1 && infer >= 0) {
                 throw new IllegalArgumentException("reshape: " + Arrays.toString(dims) + " is not a"
-                        + " t.shape; dimensions must be >= 0, and at most one may be -1 (inferred)");
+                        + " shape; dimensions must be >= 0, and at most one may be -1 (inferred)");
             }
             if (d[i] == -1) {
                 infer = i;
@@ -149,7 +168,7 @@ final class TensorShapes {
             return t;
         }
         if (!t.shape.broadcastsTo(target)) {
-            throw new IllegalArgumentException("broadcastTo: t.shape " + t.shape + " cannot be broadcast to "
+            throw new IllegalArgumentException("broadcastTo: shape " + t.shape + " cannot be broadcast to "
                     + target + "; aligned from the right, each dimension must be 1 or equal");
         }
         return new ShapeOps.BroadcastTo(target).apply(t);
@@ -158,7 +177,8 @@ final class TensorShapes {
     static Tensor permute(Tensor t, int... perm) {
         if (perm.length != t.rank()) {
             throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " names "
-                    + perm.length + " axes but t.shape " + t.shape + " has " + t.rank());
+                    + perm.length + " axes but the tensor's shape " + t.shape + " has " + t.rank()
+                    + "; name every axis once");
         }
         boolean[] seen = new boolean[perm.length];
         int[] p = new int[perm.length];
@@ -171,13 +191,18 @@ final class TensorShapes {
             seen[p[i]] = true;
         }
         boolean identity = true;
-        for (int i = 0; i < p.length; i++) identity &= p[i] == i;
-        return identity ? t : new ShapeOps.Permute(p).apply(t);
+        int[] out = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            identity &= p[i] == i;
+            out[i] = t.shape.dimsUnsafe()[p[i]];
+        }
+        return identity ? t : new ShapeOps.Permute(p, Shape.ofTrusted(out)).apply(t);
     }
 
     static Tensor transpose(Tensor t) {
         if (t.rank() < 2) {
-            throw new IllegalArgumentException("transpose: t.shape " + t.shape + " has fewer than 2 axes");
+            throw new IllegalArgumentException("transpose: shape " + t.shape + " has fewer than 2 axes;"
+                    + " transpose swaps the last two");
         }
         int[] p = new int[t.rank()];
         for (int i = 0; i < p.length; i++) p[i] = i;
@@ -191,12 +216,14 @@ final class TensorShapes {
         int len = t.shape.dimsUnsafe()[ax];
         if (start < 0 || end > len || start > end) {
             throw new IllegalArgumentException("slice: [" + start + ", " + end + ") along axis " + axis
-                    + " of t.shape " + t.shape + "; need 0 <= start <= end <= " + len);
+                    + " of shape " + t.shape + "; need 0 <= start <= end <= " + len);
         }
         if (start == 0 && end == len) {
             return t;
         }
-        return new ShapeOps.Slice(ax, start, end).apply(t);
+        int[] out = t.shape.dims();
+        out[ax] = end - start;
+        return new ShapeOps.Slice(ax, start, end, Shape.ofTrusted(out)).apply(t);
     }
 
     static List<Tensor> split(Tensor t, int axis, int... sizes) {
@@ -205,7 +232,7 @@ final class TensorShapes {
         for (int s : sizes) total += s;
         if (total != t.shape.dimsUnsafe()[ax]) {
             throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to "
-                    + total + " but axis " + axis + " of t.shape " + t.shape + " has "
+                    + total + " but axis " + axis + " of shape " + t.shape + " has "
                     + t.shape.dimsUnsafe()[ax]);
         }
         Tensor[] parts = new Tensor[sizes.length];
@@ -226,7 +253,13 @@ final class TensorShapes {
         if (before == 0 && after == 0) {
             return t;
         }
-        return new ShapeOps.Pad(ax, before, after).apply(t);
+        int[] out = t.shape.dims();
+        if ((long) out[ax] + before + after > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("pad: padding (" + before + ", " + after + ") makes axis "
+                    + axis + " of shape " + t.shape + " longer than " + Integer.MAX_VALUE);
+        }
+        out[ax] += before + after;
+        return new ShapeOps.Pad(ax, before, after, Shape.of(out)).apply(t);
     }
 
     static Tensor concat(int axis, Tensor... tensors) {
@@ -246,7 +279,15 @@ final class TensorShapes {
                         + " (tensor " + i + ") differ outside axis " + axis + "; only that axis may differ");
             }
         }
-        return new ShapeOps.Concat(ax).apply(tensors);
+        int[] out = first.dims();
+        long total = 0;
+        for (Tensor t : tensors) total += t.shape.dimsUnsafe()[ax];
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("concat: the joined axis " + axis + " would hold " + total
+                    + " elements, more than " + Integer.MAX_VALUE);
+        }
+        out[ax] = (int) total;
+        return new ShapeOps.Concat(ax, Shape.of(out)).apply(tensors.clone());
     }
 
     static Tensor concat(int axis, List<Tensor> tensors) {
@@ -269,7 +310,7 @@ final class TensorShapes {
             int[] d = r.shape.dims();
             return r.reshape(dropAxis(d, d.length - 1));
         }
-        return new MatMul().apply(t, other);
+        return MatMul.of(false, false).apply(t, other);
     }
 
     static int[] dropAxis(int[] d, int axis) {

@@ -138,7 +138,7 @@ public final class Value {
         for (Value v : all) {
             sources.add(v.tensor);
         }
-        List<Tensor> grads = tape.gradient(tensor, sources);
+        List<Tensor> grads = tape.gradient(tensor, sources, null, UnconnectedGradients.ZERO);
         for (int i = 0; i < all.size(); i++) {
             all.get(i).grad = grads.get(i).item();
         }

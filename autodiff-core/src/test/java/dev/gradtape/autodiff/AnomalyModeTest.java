@@ -89,7 +89,7 @@ class AnomalyModeTest {
             }
 
             @Override
-            protected Tensor[] backward(Tensor g) {
+            protected Tensor[] backward(Node node, Tensor g) {
                 return new Tensor[] {Tensor.of(new double[] {1, Double.NaN}, 2)}; // raw, not computed by an op
             }
         }

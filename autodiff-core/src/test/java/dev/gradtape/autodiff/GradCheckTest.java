@@ -28,7 +28,7 @@ class GradCheckTest {
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
+        protected Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.mul(k * (1 + relativeError)).add(absoluteError)};
         }
     }

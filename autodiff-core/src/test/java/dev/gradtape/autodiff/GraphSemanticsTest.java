@@ -56,12 +56,45 @@ class GraphSemanticsTest {
     }
 
     @Test
-    void an_unwatched_source_and_an_untracked_target_give_zeros() {
+    void an_unwatched_source_or_an_untracked_target_is_an_error_unless_zeros_are_asked_for() {
         Tensor never = Tensor.ones(3);
-        try (GradientTape tape = new GradientTape()) {
+        try (GradientTape tape = GradientTape.persistent()) {
+            Tensor x = tape.watch(Tensor.scalar(2));
+            Tensor y = x.square();
+            assertThrowsWithMessage(IllegalArgumentException.class, () -> tape.gradient(y, never),
+                    "source 0 (shape (3,)) is not tracked by this tape", "UnconnectedGradients.ZERO");
             Tensor constant = Tensor.scalar(5).mul(2); // nothing watched: not recorded
-            assertEquals(0, tape.size());
-            assertZeros(Shape.of(3), tape.gradient(constant, never));
+            assertEquals(1, tape.size());
+            assertThrowsWithMessage(IllegalArgumentException.class, () -> tape.gradient(constant, x),
+                    "the target (shape ()) was not recorded by this tape");
+            assertZeros(Shape.of(3), tape.gradient(constant, List.of(never), null,
+                    UnconnectedGradients.ZERO).get(0));
+            assertZeros(Shape.SCALAR, tape.gradient(constant, List.of(x), null,
+                    UnconnectedGradients.ZERO).get(0));
+        }
+    }
+
+    @Test
+    void an_inner_tape_asked_about_a_tensor_only_the_outer_tape_watches_is_an_error() {
+        try (GradientTape outer = new GradientTape()) {
+            Tensor w = outer.watch(Tensor.scalar(3));
+            try (GradientTape inner = new GradientTape()) {
+                Tensor z = inner.watch(Tensor.scalar(5));
+                Tensor y = w.mul(z);
+                assertThrowsWithMessage(IllegalArgumentException.class, () -> inner.gradient(y, w),
+                        "source 0 (shape ()) is not tracked by this tape");
+            }
+        }
+    }
+
+    @Test
+    void a_tracked_source_the_target_does_not_depend_on_gets_zeros() {
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = tape.watch(Tensor.scalar(2));
+            Tensor unused = tape.watch(Tensor.ones(2));
+            List<Tensor> g = tape.gradient(x.square(), List.of(x, unused));
+            assertEquals(4, g.get(0).item(), 0);
+            assertZeros(Shape.of(2), g.get(1));
         }
     }
 
@@ -99,7 +132,7 @@ class GraphSemanticsTest {
             }
 
             @Override
-            protected Tensor[] backward(Tensor g) {
+            protected Tensor[] backward(Node node, Tensor g) {
                 return new Tensor[] {g.sum()}; // a scalar for a (2, 3) input
             }
         }
@@ -120,7 +153,7 @@ class GraphSemanticsTest {
             }
 
             @Override
-            protected Tensor[] backward(Tensor g) {
+            protected Tensor[] backward(Node node, Tensor g) {
                 return new Tensor[] {g};
             }
         }
@@ -133,11 +166,25 @@ class GraphSemanticsTest {
     }
 
     @Test
-    void a_function_instance_is_applied_once() {
-        Function f = new ElementwiseOps.Add();
-        f.apply(Tensor.scalar(1), Tensor.scalar(2));
-        assertThrowsWithMessage(IllegalStateException.class, () -> f.apply(Tensor.scalar(1), Tensor.scalar(2)),
-                "add", "applied once", "new instance");
+    void a_function_instance_is_stateless_and_each_application_is_its_own_node() {
+        Function twice = new Function() {
+            @Override
+            protected Tensor forward(Tensor... in) {
+                return in[0].mul(2.0);
+            }
+
+            @Override
+            protected Tensor[] backward(Node node, Tensor g) {
+                return new Tensor[] {g.mul(2.0)};
+            }
+        };
+        try (GradientTape tape = new GradientTape()) {
+            Tensor x = tape.watch(Tensor.scalar(3));
+            Tensor y = twice.apply(twice.apply(x));
+            assertEquals(12.0, y.item());
+            assertEquals(2, tape.size());
+            assertEquals(4.0, tape.gradient(y, x).item());
+        }
     }
 
     @Test
@@ -186,7 +233,7 @@ class GraphSemanticsTest {
             Tensor x = tape.watch(Tensor.scalar(1));
             Tensor y = x.mul(c).tanh().log();
             assertEquals(3, tape.size());
-            tape.setBackwardObserver((op, sig, g, in, out) -> steps.add(op));
+            tape.setBackwardObserver((node, g, out) -> steps.add(node.name()));
             tape.gradient(y, x);
         }
         assertEquals(List.of("log", "tanh", "mul"), steps, "backward walks the record in reverse");
@@ -226,7 +273,8 @@ class GraphSemanticsTest {
             assertFalse(explicit.isTracked(v));
             Tensor y = v.square();
             assertEquals(6, eager.gradient(y, v).item(), 0);
-            assertZeros(Shape.SCALAR, explicit.gradient(y, v));
+            assertThrowsWithMessage(IllegalArgumentException.class, () -> explicit.gradient(y, v),
+                    "not tracked by this tape");
         }
     }
 }

@@ -35,7 +35,7 @@ class MatMulTransposeTest {
         for (boolean[] f : FLAGS) {
             Tensor a = operandA(f[0], 1, 2);
             Tensor b = operandB(f[1], 2, 2);
-            Tensor direct = new MatMul(f[0], f[1]).apply(a, b);
+            Tensor direct = MatMul.of(f[0], f[1]).apply(a, b);
             Tensor viaTranspose = (f[0] ? a.transpose() : a).matmul(f[1] ? b.transpose() : b);
             assertTrue(direct.valueEquals(viaTranspose), "flags " + f[0] + ", " + f[1]);
         }
@@ -44,7 +44,7 @@ class MatMulTransposeTest {
     @Test
     void gradients_pass_the_gradient_check_for_every_flag_combination() {
         for (boolean[] f : FLAGS) {
-            GradCheck.defaults().assertGradients(in -> new MatMul(f[0], f[1]).apply(in.get(0), in.get(1)),
+            GradCheck.defaults().assertGradients(in -> MatMul.of(f[0], f[1]).apply(in.get(0), in.get(1)),
                     operandA(f[0], 3), operandB(f[1], 4));
         }
     }
@@ -52,7 +52,7 @@ class MatMulTransposeTest {
     @Test
     void gradients_pass_with_broadcast_batch_axes() {
         for (boolean[] f : FLAGS) {
-            GradCheck.defaults().assertGradients(in -> new MatMul(f[0], f[1]).apply(in.get(0), in.get(1)),
+            GradCheck.defaults().assertGradients(in -> MatMul.of(f[0], f[1]).apply(in.get(0), in.get(1)),
                     operandA(f[0], 5, 2, 1), operandB(f[1], 6, 3));
         }
     }
@@ -62,7 +62,7 @@ class MatMulTransposeTest {
         for (boolean[] f : FLAGS) {
             // tanh makes the function non-bilinear, so the second derivatives are not trivially zero.
             GradCheck.defaults().assertSecondOrder(
-                    in -> new MatMul(f[0], f[1]).apply(in.get(0).tanh(), in.get(1)).tanh(),
+                    in -> MatMul.of(f[0], f[1]).apply(in.get(0).tanh(), in.get(1)).tanh(),
                     operandA(f[0], 7), operandB(f[1], 8));
         }
     }
@@ -72,9 +72,9 @@ class MatMulTransposeTest {
         Tensor a = Tensor.zeros(3, 4);
         Tensor b = Tensor.zeros(3, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MatMul(false, false).apply(a, b));
+                () -> MatMul.of(false, false).apply(a, b));
         assertTrue(e.getMessage().startsWith("matmul: shapes (3, 4) and (3, 2) do not match"), e.getMessage());
         // With A transposed, op(A) is 4 x 3 and matches the 3 x 2 B.
-        assertEquals(Shape.of(4, 2), new MatMul(true, false).apply(a, b).shape());
+        assertEquals(Shape.of(4, 2), MatMul.of(true, false).apply(a, b).shape());
     }
 }

@@ -148,6 +148,16 @@ class OpGradientProperties {
     }
 
     @Test
+    void sin() {
+        unary(Domain.REAL, Tensor::sin);
+    }
+
+    @Test
+    void cos() {
+        unary(Domain.REAL, Tensor::cos);
+    }
+
+    @Test
     void log() {
         unary(Domain.POSITIVE, Tensor::log);
     }

@@ -3,8 +3,9 @@ package dev.gradtape.examples;
 import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.GraphExport;
-import dev.gradtape.autodiff.Replay;
+import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.autodiff.Variable;
 import dev.gradtape.autodiff.Value;
 import java.io.PrintWriter;
 import java.util.IdentityHashMap;
@@ -181,37 +182,42 @@ final class AutodiffTour {
     }
 
     /**
-     * Part 3: the tensor graph recorded once and replayed on a new x. Returns true if the
-     * replay's gradients equal, bit for bit, those of a new tape on the same new values.
+     * Part 3: the tensor graph recorded once, compiled with its backward pass, and run again on a
+     * new x. Returns true if the compiled step's gradients equal, bit for bit, those of a new tape
+     * on the same new values.
      */
     static boolean replay(PrintWriter out) {
-        out.println("Part 3: record once, replay (what tf.function and torch.jit.trace do)");
+        out.println("Part 3: record once, run again (what tf.function and torch.jit.trace do)");
         out.println();
         List<Tensor> leaves = tensorLeaves();
         Tensor x = leaves.get(0);
-        Replay replay;
+        Variable w = new Variable(leaves.get(1));
+        Variable b = new Variable(leaves.get(2));
+        CompiledStep step;
         try (GradientTape tape = new GradientTape()) {
             tape.watch(x);
-            tape.watch(leaves.get(1));
-            tape.watch(leaves.get(2));
-            Tensor loss = tensorExpression(leaves);
-            replay = tape.replay(loss, List.of(leaves.get(1), leaves.get(2)), List.of(x));
+            Tensor loss = tensorExpression(List.of(x, w.value(), b.value()));
+            step = tape.compile(loss, List.of(w, b), List.of(x));
         }
-        out.println("  The tape's record of Part 2, compiled once: W and b are the sources, x an input.");
-        for (String line : replay.toString().split("\\R")) {
+        out.println("  Part 2's record, compiled with its backward pass into one program: W and b are");
+        out.println("  variables (read at the start of every run), x an input set on each run, and the");
+        out.println("  steps after the loss are the backward pass, recorded as operations too.");
+        for (String line : step.toString().split("\\R")) {
             out.println("    " + line);
         }
         Tensor newX = x.mul(-2.0);
-        List<Tensor> replayed = replay.start(List.of(leaves.get(1), leaves.get(2))).set(x, newX).gradient();
+        List<Tensor> compiled = step.start().set(x, newX).run().gradientTensors();
         List<Tensor> eager;
         try (GradientTape tape = new GradientTape()) {
             List<Tensor> in = List.of(newX, tape.watch(leaves.get(1)), tape.watch(leaves.get(2)));
             eager = tape.gradient(tensorExpression(in), in.subList(1, 3));
         }
-        boolean same = replayed.get(0).valueEquals(eager.get(0)) && replayed.get(1).valueEquals(eager.get(1));
-        out.println("  Replayed with x = -2 x: no graph is built, the buffers are reused.");
-        out.printf("    dL/dW = %s%n", Narration.values(replayed.get(0)));
-        out.printf("    dL/db = %s%n", Narration.values(replayed.get(1)));
+        boolean same = compiled.get(0).valueEquals(eager.get(0)) && compiled.get(1).valueEquals(eager.get(1));
+        out.println("  Run again with a new x, every element of the old one times -2 (no graph is built,");
+        out.println("  the buffers are reused):");
+        out.printf("    x     = %s%n", Narration.values(newX));
+        out.printf("    dL/dW = %s%n", Narration.values(compiled.get(0)));
+        out.printf("    dL/db = %s%n", Narration.values(compiled.get(1)));
         out.println("  Bit for bit what a new tape gives on the same values: " + same);
         out.println();
         return same;

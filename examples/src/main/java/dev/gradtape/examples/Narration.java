@@ -1,6 +1,7 @@
 package dev.gradtape.examples;
 
 import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.Node;
 import dev.gradtape.autodiff.Tensor;
 import java.io.PrintWriter;
 import java.util.IdentityHashMap;
@@ -24,9 +25,10 @@ final class Narration implements GradientTape.BackwardObserver {
     }
 
     @Override
-    public void onStep(String op, String signature, Tensor gradOutput, List<Tensor> inputs,
-            List<Tensor> inputGradients) {
+    public void onStep(Node node, Tensor gradOutput, List<Tensor> inputGradients) {
         step++;
+        String op = node.name();
+        List<Tensor> inputs = node.inputs();
         String output = names.outputOf(inputs);
         StringBuilder args = new StringBuilder();
         for (int i = 0; i < inputs.size(); i++) {

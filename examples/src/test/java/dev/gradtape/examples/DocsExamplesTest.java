@@ -11,7 +11,8 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import dev.gradtape.autodiff.Function;
 import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.GradientTape;
-import dev.gradtape.autodiff.Replay;
+import dev.gradtape.autodiff.CompiledStep;
+import dev.gradtape.autodiff.Node;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Dense;
@@ -36,8 +37,8 @@ class DocsExamplesTest {
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
-            Tensor denominator = input(0).abs().add(1.0);
+        protected Tensor[] backward(Node node, Tensor g) {
+            Tensor denominator = node.input(0).abs().add(1.0);
             return new Tensor[] {g.div(denominator.square())};
         }
     }
@@ -50,8 +51,8 @@ class DocsExamplesTest {
         }
 
         @Override
-        protected Tensor[] backward(Tensor g) {
-            return new Tensor[] {g.div(input(0).abs().add(1.0))};
+        protected Tensor[] backward(Node node, Tensor g) {
+            return new Tensor[] {g.div(node.input(0).abs().add(1.0))};
         }
     }
 
@@ -145,7 +146,7 @@ class DocsExamplesTest {
         assertTrue(last < first / 10, "loss " + first + " -> " + last);
     }
 
-    // ---- docs/using-gradtape.md: record once, replay
+    // ---- docs/using-gradtape.md: record once, compile
 
     @Test
     void replayedTrainingStepFromTheDocsMatchesTheEagerOne() {
@@ -158,20 +159,20 @@ class DocsExamplesTest {
         Adam adam = new Adam(0.01);
         Adam twinAdam = new Adam(0.01);
 
-        Tensor x = Tensor.zeros(4, 2);                      // example values: the replay keeps the shapes
+        Tensor x = Tensor.zeros(4, 2);                      // example values: the step keeps the shapes
         Tensor y = Tensor.zeros(4, 1);
-        Replay step;
+        CompiledStep step;
         try (GradientTape tape = new GradientTape()) {
             tape.watch(x);                                  // inputs must be watched, so that every
             tape.watch(y);                                  // operation on them is recorded
             Tensor loss = Losses.meanSquaredError(model.forward(x), y);
-            step = tape.replay(loss, Parameter.values(model.parameters()), List.of(x, y));
+            step = tape.compile(loss, Parameter.variables(model.parameters()), List.of(x, y));
         }
         for (int i = 0; i < 200; i++) {
-            step.start(model.parameters());                 // this step's parameter values, copied in
+            step.start();                                   // reads the parameters' current values
             step.set(x, batchX).set(y, batchY);             // this step's data
-            step.backward();                                // the forward and backward passes
-            adam.apply(model.parameters(), step);           // the update, in place
+            step.run();                                     // the forward and backward passes
+            adam.apply(model.parameters(), step.gradients()); // the update, in place
 
             try (GradientTape tape = new GradientTape()) {       // the same step on the eager tape
                 Tensor loss = Losses.meanSquaredError(twin.forward(batchX), batchY);

@@ -1,8 +1,7 @@
 package dev.gradtape.nn;
 
-import dev.gradtape.autodiff.Replay;
 import dev.gradtape.autodiff.Tensor;
-import java.util.ArrayList;
+import dev.gradtape.autodiff.TensorView;
 import java.util.List;
 import java.util.Map;
 
@@ -24,28 +23,13 @@ public interface Optimizer {
      * Either every trainable parameter is updated or, if an argument is invalid, none is.
      *
      * @param params the parameters, names unique
-     * @param grads one gradient per parameter, in the same order and of the same shape
+     * @param grads one gradient per parameter, in the same order and of the same shape: tensors
+     *     from {@code GradientTape.gradient}, or the views of a {@code CompiledStep}, which the
+     *     optimiser reads without a copy
      * @throws IllegalArgumentException naming the parameter and shapes if the lists differ in
      *     length or a gradient's shape differs from its parameter's
      */
-    void apply(List<Parameter> params, List<Tensor> grads);
-
-    /**
-     * Applies one update with the gradients of {@code replay}'s last {@link Replay#backward()},
-     * whose sources must be {@code params} in order. gradtape's optimisers read them in place, so
-     * a training step on a replay makes no tensors; this default copies them into tensors.
-     *
-     * @throws IllegalStateException if the replay has no gradients (no backward since start)
-     */
-    default void apply(List<Parameter> params, Replay replay) {
-        List<Tensor> grads = new ArrayList<>(replay.sourceCount());
-        for (int i = 0; i < replay.sourceCount(); i++) {
-            double[] g = new double[replay.sourceShape(i).size()];
-            replay.copyGradientTo(i, g);
-            grads.add(Tensor.of(g, replay.sourceShape(i)));
-        }
-        apply(params, grads);
-    }
+    void apply(List<Parameter> params, List<? extends TensorView> grads);
 
     /** The number of updates applied so far. */
     long iterations();

@@ -3,41 +3,34 @@ package dev.gradtape.nn;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
-import dev.gradtape.autodiff.TensorSource;
+import dev.gradtape.autodiff.Variable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A named, mutable holder of a tensor that training updates: TensorFlow's {@code Variable},
- * PyTorch's {@code Parameter}.
+ * A named {@link Variable} that training updates: PyTorch's {@code Parameter}, a TensorFlow
+ * variable with a name.
  *
- * <p>A parameter keeps its values in an array of its own, which optimisers update in place;
- * {@link #value()} hands out an immutable tensor of the current values (the same tensor until the
- * next change, so a tape can follow it). Reading it with {@link #value()} registers that tensor with
- * every open {@link GradientTape} that watches accessed variables, so a training step never has to
- * name its parameters to the tape. A {@link dev.gradtape.autodiff.Replay} reads the values
- * without making a tensor at all, as a {@link TensorSource}.
+ * <p>Reading it with {@link #value()} hands out an immutable tensor of the current values (the
+ * same tensor until the next change) and registers it with every open {@link GradientTape} that
+ * watches accessed variables, so a training step never has to name its parameters to the tape.
+ * Optimisers change the values in place through the variable; a
+ * {@link dev.gradtape.autodiff.CompiledStep} reads them from it.
  *
  * <p>This is the one place in nn that holds mutable state. A container such as
  * {@link Sequential} reports its children's parameters under longer names ("0.kernel"); the
  * renamed parameter is a view of the same variable, so assigning through either name changes both.
  * Like the optimisers that update it, a parameter belongs to one training thread at a time.
  */
-public final class Parameter implements TensorSource {
-    /**
-     * The variable itself, shared by a parameter and its renamed views: the values, and the tensor
-     * {@link #value()} last handed out for them (null once they changed).
-     */
+public final class Parameter {
+    /** What a parameter and its renamed views share: the variable, and whether it is trained. */
     private static final class Cell {
-        final Shape shape;
-        final double[] data;
-        Tensor snapshot;
+        final Variable variable;
         boolean trainable = true;
 
-        Cell(Tensor initial) {
-            shape = initial.shape();
-            data = initial.toArray();
+        Cell(Variable variable) {
+            this.variable = variable;
         }
     }
 
@@ -45,15 +38,13 @@ public final class Parameter implements TensorSource {
     private final Cell cell;
 
     /**
-     * A trainable parameter holding {@code initial}.
+     * A trainable parameter holding a copy of {@code initial}.
      *
      * @throws IllegalArgumentException if the name is blank
      */
     public Parameter(String name, Tensor initial) {
-        // a copy of the values: the parameter's value is a fresh leaf, never the output of a
-        // recorded operation
-        this(checkName(name), new Cell(Objects.requireNonNull(initial, () -> "Parameter '" + name
-                + "': the initial value is null")));
+        this(checkName(name), new Cell(new Variable(Objects.requireNonNull(initial,
+                () -> "Parameter '" + name + "': the initial value is null"))));
     }
 
     private Parameter(String name, Cell cell) {
@@ -74,13 +65,18 @@ public final class Parameter implements TensorSource {
         return name;
     }
 
+    /** The variable holding the values (shared with renamed views of this parameter). */
+    public Variable variable() {
+        return cell.variable;
+    }
+
     /**
      * The current value. Every open tape that watches accessed variables starts watching it, so
      * gradients with respect to it can be asked for. The same tensor is returned until the values
      * change.
      */
     public Tensor value() {
-        return GradientTape.watchAccessed(current());
+        return cell.variable.value();
     }
 
     /**
@@ -90,52 +86,22 @@ public final class Parameter implements TensorSource {
      * @throws IllegalArgumentException naming this parameter and both shapes if the shapes differ
      */
     public void assign(Tensor newValue) {
-        Objects.requireNonNull(newValue, () -> "Parameter '" + name
-                + "'.assign: the value is null");
+        Objects.requireNonNull(newValue, () -> "Parameter '" + name + "'.assign: the value is null");
         checkShape("assign", newValue.shape());
-        newValue.copyTo(cell.data);
-        cell.snapshot = null;
-    }
-
-    /**
-     * Copies the current values into {@code destination} without making a tensor or telling any
-     * tape: how a {@link dev.gradtape.autodiff.Replay} reads parameters.
-     */
-    @Override
-    public void copyTo(double[] destination) {
-        if (destination.length != cell.data.length) {
-            throw new IllegalArgumentException("Parameter '" + name + "'.copyTo: the parameter has "
-                    + cell.data.length + " values but the destination holds " + destination.length);
-        }
-        System.arraycopy(cell.data, 0, destination, 0, destination.length);
+        cell.variable.assign(newValue);
     }
 
     private void checkShape(String what, Shape shape) {
-        if (!shape.equals(cell.shape)) {
+        if (!shape.equals(shape())) {
             throw new IllegalArgumentException("Parameter '" + name + "'." + what
                     + ": the new value has shape " + shape + " but the parameter has shape "
-                    + cell.shape + "; a parameter keeps its shape");
+                    + shape() + "; a parameter keeps its shape");
         }
     }
 
     /** The current value without registering it with any tape: for optimisers and checkpoints. */
     Tensor current() {
-        Tensor t = cell.snapshot;
-        if (t == null) {
-            t = Tensor.of(cell.data, cell.shape);
-            cell.snapshot = t;
-        }
-        return t;
-    }
-
-    /** The values themselves, for an optimiser to update in place; then call {@link #changed}. */
-    double[] data() {
-        return cell.data;
-    }
-
-    /** Forgets the tensor handed out for the old values, after an in-place update. */
-    void changed() {
-        cell.snapshot = null;
+        return cell.variable.current();
     }
 
     /**
@@ -145,19 +111,17 @@ public final class Parameter implements TensorSource {
      */
     void bind(Tensor value) {
         checkShape("bind", value.shape());
-        value.copyTo(cell.data);
-        cell.snapshot = value;
+        cell.variable.bindTo(value);
     }
 
     /** The shape, fixed at construction. */
-    @Override
     public Shape shape() {
-        return cell.shape;
+        return cell.variable.shape();
     }
 
     /** The number of elements. */
     public int size() {
-        return cell.data.length;
+        return cell.variable.size();
     }
 
     /** Whether optimisers update this parameter (true unless set otherwise). */
@@ -188,6 +152,15 @@ public final class Parameter implements TensorSource {
         List<Tensor> out = new ArrayList<>(params.size());
         for (Parameter p : params) {
             out.add(p.value());
+        }
+        return out;
+    }
+
+    /** The variables of {@code params}, in order: what {@code GradientTape.compile} takes. */
+    public static List<Variable> variables(List<Parameter> params) {
+        List<Variable> out = new ArrayList<>(params.size());
+        for (Parameter p : params) {
+            out.add(p.variable());
         }
         return out;
     }

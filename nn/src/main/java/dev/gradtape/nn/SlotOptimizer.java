@@ -1,8 +1,9 @@
 package dev.gradtape.nn;
 
-import dev.gradtape.autodiff.Replay;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.autodiff.TensorView;
+import dev.gradtape.autodiff.Variable;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +31,43 @@ abstract class SlotOptimizer implements Optimizer {
 
     /**
      * A parameter's slots, and two scratch arrays the update reads the gradient from and computes
-     * the new value in, so that a step allocates only the new values.
+     * the new value in; it is also the in-place update handed to the parameter's variable, so
+     * that a step allocates nothing.
      */
-    private record Slots(Shape shape, double[][] arrays, double[] gradient, double[] theta) {
+    private final class Slots implements Variable.Update {
+        final Shape shape;
+        final double[][] arrays;
+        final double[] gradient;
+        final double[] theta;
+        long t;
+        double lr;
+
         Slots(Shape shape, double[][] arrays) {
-            this(shape, arrays, new double[shape.size()], new double[shape.size()]);
+            this.shape = shape;
+            this.arrays = arrays;
+            this.gradient = new double[shape.size()];
+            this.theta = new double[shape.size()];
+        }
+
+        Shape shape() {
+            return shape;
+        }
+
+        double[][] arrays() {
+            return arrays;
+        }
+
+        double[] gradient() {
+            return gradient;
+        }
+
+        double[] theta() {
+            return theta;
+        }
+
+        @Override
+        public void apply(double[] values) {
+            update(values, gradient, arrays, t, lr);
         }
     }
 
@@ -124,7 +157,7 @@ abstract class SlotOptimizer implements Optimizer {
     }
 
     @Override
-    public final void apply(List<Parameter> params, List<Tensor> grads) {
+    public final void apply(List<Parameter> params, List<? extends TensorView> grads) {
         if (params == null) { // no lambda: this runs every training step
             throw new NullPointerException(kind + ".apply: params is null");
         }
@@ -138,44 +171,10 @@ abstract class SlotOptimizer implements Optimizer {
                     + " gradients; pass one gradient per parameter, in the same order");
         }
         for (int i = 0; i < params.size(); i++) {
-            Tensor g = grads.get(i);
+            TensorView g = grads.get(i);
             checkGradient(params, i, g == null ? null : g.shape());
         }
-        step(params, grads, null);
-    }
-
-    /**
-     * Applies the gradients {@code replay} computed in its last {@link Replay#backward()}, read
-     * straight from the replay: with a replay whose sources are these parameters, a training step
-     * makes no tensors at all.
-     *
-     * <pre>{@code
-     * replay.start(params);              // the parameters' values, copied in
-     * replay.backward();                 // forward and backward
-     * optimizer.apply(params, replay);   // the update, in place
-     * }</pre>
-     *
-     * @throws IllegalArgumentException if the replay's sources do not match the parameters in
-     *     count and shapes
-     * @throws IllegalStateException if the replay has no gradients (no backward since start)
-     */
-    @Override
-    public final void apply(List<Parameter> params, Replay replay) {
-        if (params == null) { // no lambda: this runs every training step
-            throw new NullPointerException(kind + ".apply: params is null");
-        }
-        if (replay == null) { // no lambda: this runs every training step
-            throw new NullPointerException(kind + ".apply: replay is null");
-        }
-        if (params.size() != replay.sourceCount()) {
-            throw new IllegalArgumentException(kind + ".apply: " + params.size()
-                    + " parameters but the replay has " + replay.sourceCount()
-                    + " sources; pass the parameters the replay was recorded with, in order");
-        }
-        for (int i = 0; i < params.size(); i++) {
-            checkGradient(params, i, replay.sourceShape(i));
-        }
-        step(params, null, replay);
+        step(params, grads);
     }
 
     private void checkGradient(List<Parameter> params, int i, Shape gradShape) {
@@ -196,7 +195,7 @@ abstract class SlotOptimizer implements Optimizer {
     }
 
     /** One update of every trainable parameter, in place, with the gradients of one of the two. */
-    private void step(List<Parameter> params, List<Tensor> grads, Replay replay) {
+    private void step(List<Parameter> params, List<? extends TensorView> grads) {
         double lr = schedule.rate(iterations);
         if (!(lr >= 0 && Double.isFinite(lr))) {
             throw new IllegalStateException(kind + ".apply: the schedule " + schedule
@@ -211,13 +210,14 @@ abstract class SlotOptimizer implements Optimizer {
                 Parameter p = params.get(i);
                 if (p.trainable()) {
                     Slots s = slotsOf[i];
-                    readGradient(grads, replay, i, s.gradient());
-                    update(p.data(), s.gradient(), s.arrays(), t, lr);
-                    p.changed();
+                    grads.get(i).copyTo(s.gradient());
+                    s.t = t;
+                    s.lr = lr;
+                    p.variable().update(s);
                 }
             }
         } else {
-            stepShared(params, grads, replay, slotsOf, t, lr);
+            stepShared(params, grads, slotsOf, t, lr);
         }
         iterations = t;
     }
@@ -226,7 +226,7 @@ abstract class SlotOptimizer implements Optimizer {
      * The step when two entries are views of one variable: every new value is computed from the
      * old ones before any is written, so that all see the same step.
      */
-    private void stepShared(List<Parameter> params, List<Tensor> grads, Replay replay,
+    private void stepShared(List<Parameter> params, List<? extends TensorView> grads,
             Slots[] slotsOf, long t, double lr) {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
@@ -234,25 +234,16 @@ abstract class SlotOptimizer implements Optimizer {
                 continue;
             }
             Slots s = slotsOf[i];
-            p.copyTo(s.theta());
-            readGradient(grads, replay, i, s.gradient());
+            p.variable().copyTo(s.theta());
+            grads.get(i).copyTo(s.gradient());
             update(s.theta(), s.gradient(), s.arrays(), t, lr);
         }
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (p.trainable()) {
                 double[] theta = slotsOf[i].theta();
-                System.arraycopy(theta, 0, p.data(), 0, theta.length);
-                p.changed();
+                p.variable().update(values -> System.arraycopy(theta, 0, values, 0, theta.length));
             }
-        }
-    }
-
-    private static void readGradient(List<Tensor> grads, Replay replay, int i, double[] into) {
-        if (replay != null) {
-            replay.copyGradientTo(i, into);
-        } else {
-            grads.get(i).copyTo(into);
         }
     }
 

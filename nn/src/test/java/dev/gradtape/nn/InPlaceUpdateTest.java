@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradtape.autodiff.GradientTape;
-import dev.gradtape.autodiff.Replay;
+import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Parameters are updated in place, yet every tensor a parameter handed out stays as it was; and
- * an optimiser fed from a replay takes the same steps as one fed tensors.
+ * an optimiser fed from a compiled step takes the same steps as one fed tensors.
  */
 class InPlaceUpdateTest {
     private static Sequential model(long seed) {
@@ -56,13 +56,13 @@ class InPlaceUpdateTest {
         assertTrue(source.valueEquals(Tensor.vector(3, 4)), "the assigned tensor is untouched");
         assertTrue(p.value().valueEquals(Tensor.vector(2, 3)), p.value().toString());
         double[] out = new double[2];
-        p.copyTo(out);
+        p.variable().copyTo(out);
         assertArrayEquals(new double[] {2, 3}, out, 0.0);
-        assertThrows(IllegalArgumentException.class, () -> p.copyTo(new double[3]));
+        assertThrows(IllegalArgumentException.class, () -> p.variable().copyTo(new double[3]));
     }
 
     @Test
-    void an_optimiser_fed_from_a_replay_takes_the_same_steps_as_one_fed_tensors() {
+    void an_optimiser_fed_from_a_compiled_step_takes_the_same_steps_as_one_fed_tensors() {
         for (Optimizer[] pair : List.of(new Optimizer[] {new Adam(0.05), new Adam(0.05)},
                 new Optimizer[] {Sgd.builder().learningRate(0.05).momentum(0.9).nesterov(true).build(),
                     Sgd.builder().learningRate(0.05).momentum(0.9).nesterov(true).build()},
@@ -71,20 +71,20 @@ class InPlaceUpdateTest {
             Sequential replayed = model(2);
             Tensor x = Tensor.zeros(2, 3);
             Tensor y = Tensor.zeros(2, 1);
-            Replay step;
+            CompiledStep step;
             try (GradientTape tape = new GradientTape()) {
                 tape.watch(x);
                 tape.watch(y);
-                step = tape.replay(Losses.meanSquaredError(replayed.forward(x), y),
-                        Parameter.values(replayed.parameters()), List.of(x, y));
+                step = tape.compile(Losses.meanSquaredError(replayed.forward(x), y),
+                        Parameter.variables(replayed.parameters()), List.of(x, y));
             }
             for (int i = 0; i < 50; i++) {
                 try (GradientTape tape = new GradientTape()) {
                     Tensor loss = Losses.meanSquaredError(eager.forward(X), Y);
                     pair[0].apply(eager.parameters(), tape.gradient(loss, Parameter.values(eager.parameters())));
                 }
-                step.start(replayed.parameters()).set(x, X).set(y, Y).backward();
-                pair[1].apply(replayed.parameters(), step);
+                step.start().set(x, X).set(y, Y).run();
+                pair[1].apply(replayed.parameters(), step.gradients());
             }
             for (int k = 0; k < eager.parameters().size(); k++) {
                 assertTrue(eager.parameters().get(k).value().valueEquals(replayed.parameters().get(k).value()),
@@ -105,20 +105,20 @@ class InPlaceUpdateTest {
     }
 
     @Test
-    void applying_a_replay_without_a_backward_is_refused() {
+    void applying_a_compiled_step_s_gradients_before_it_ran_is_refused() {
         Sequential m = model(3);
         Tensor x = Tensor.zeros(2, 3);
-        Replay step;
+        CompiledStep step;
         try (GradientTape tape = new GradientTape()) {
             tape.watch(x);
-            step = tape.replay(m.forward(x).sum(), Parameter.values(m.parameters()), List.of(x));
+            step = tape.compile(m.forward(x).sum(), Parameter.variables(m.parameters()), List.of(x));
         }
-        step.start(m.parameters());
+        step.start();
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Adam().apply(m.parameters(), step));
-        assertTrue(e.getMessage().contains("backward"), e.getMessage());
+                () -> new Adam().apply(m.parameters(), step.gradients()));
+        assertTrue(e.getMessage().contains("run()"), e.getMessage());
         IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
-                () -> new Adam().apply(m.parameters().subList(0, 2), step));
-        assertTrue(wrong.getMessage().contains("sources"), wrong.getMessage());
+                () -> new Adam().apply(m.parameters().subList(0, 2), step.gradients()));
+        assertTrue(wrong.getMessage().contains("gradients"), wrong.getMessage());
     }
 }

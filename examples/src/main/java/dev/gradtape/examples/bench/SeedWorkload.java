@@ -1,7 +1,7 @@
 package dev.gradtape.examples.bench;
 
 import dev.gradtape.autodiff.GradientTape;
-import dev.gradtape.autodiff.Replay;
+import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Dense;
@@ -24,9 +24,9 @@ import java.util.SplittableRandom;
  * loss = -R log(pdf(a; mu, sigma) + 1e-5), with one forward pass per episode.
  *
  * <p>Two engines run it. {@link Engine#EAGER} records a new tape every episode, the way the
- * article's three lines read. {@link Engine#REPLAY} records the episode once and then replays it
- * ({@link Replay}): the action and the reward are the replay's inputs, the parameters its
- * sources, and an episode allocates nothing. The recording happens when the workload is built,
+ * article's three lines read. {@link Engine#REPLAY} records the episode once, compiles it with
+ * its backward pass ({@link CompiledStep}) and re-runs it: the action and the reward are the
+ * step's inputs, the parameters its variables, and an episode allocates nothing. The recording happens when the workload is built,
  * like a graph-mode framework's graph. Both engines give the same numbers, bit for bit.
  *
  * <p>Everything random comes from one {@link SplittableRandom} seeded by the caller.
@@ -47,7 +47,7 @@ public final class SeedWorkload {
     private final Tensor state = Tensor.of(new double[] {1.0}, 1, 1);
     private final Engine engine;
     // the replay's recorded tensors (null for the eager engine)
-    private Replay replay;
+    private CompiledStep replay;
     private Tensor muRecorded;
     private Tensor sigmaRecorded;
     private final Tensor actionInput = Tensor.scalar(0.0);
@@ -57,7 +57,7 @@ public final class SeedWorkload {
     public enum Engine {
         /** A new gradient tape every episode. */
         EAGER,
-        /** The episode recorded once, then replayed. */
+        /** The episode recorded once, compiled, then re-run. */
         REPLAY
     }
 
@@ -106,16 +106,16 @@ public final class SeedWorkload {
     }
 
     private double replayEpisode() {
-        replay.start(params);                // the parameters' values, copied in
+        replay.start();                      // reads the parameters' current values
         double a = replay.item(muRecorded) + replay.item(sigmaRecorded) * rng.nextGaussian();
         double r = reward(a);
         replay.set(actionInput, a).set(rewardInput, r);
-        replay.backward();                   // the rest of the forward pass, and the backward
-        adam.apply(params, replay);          // reads the gradients in place
+        replay.run();                        // the rest of the forward pass, and the backward
+        adam.apply(params, replay.gradients()); // views of the step's buffers: no copy
         return r;
     }
 
-    /** Records one episode's computation, with example action and reward, for replay. */
+    /** Records one episode's computation, with example action and reward, and compiles it. */
     private void record() {
         try (GradientTape tape = new GradientTape()) {
             tape.watch(actionInput);
@@ -124,7 +124,7 @@ public final class SeedWorkload {
             muRecorded = muHead.forward(h);
             sigmaRecorded = softplus.forward(sigmaHead.forward(h));
             Tensor loss = loss(muRecorded, sigmaRecorded, actionInput, rewardInput);
-            replay = tape.replay(loss, Parameter.values(params), List.of(actionInput, rewardInput));
+            replay = tape.compile(loss, Parameter.variables(params), List.of(actionInput, rewardInput));
         }
     }
 

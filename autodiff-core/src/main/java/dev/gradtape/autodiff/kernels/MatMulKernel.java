@@ -1,7 +1,7 @@
-package dev.gradtape.autodiff;
+package dev.gradtape.autodiff.kernels;
 
 /**
- * The plain-Java loops behind {@link MatMul}: C = op(A) op(B) for one row range of one matrix of
+ * The plain-Java loops behind the matmul primitive: C = op(A) op(B) for one row range of one matrix of
  * a batch, where op is the identity or the transpose, all row-major. A transposed B is copied
  * block by block into a packing buffer; {@link MatMulEngine} normally hands over B already
  * transposed once per product, so that threads working on other rows do not repeat the copy.

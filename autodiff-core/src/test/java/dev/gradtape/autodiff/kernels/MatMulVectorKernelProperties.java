@@ -1,4 +1,9 @@
-package dev.gradtape.autodiff;
+package dev.gradtape.autodiff.kernels;
+
+import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.GradCheck;
+import dev.gradtape.autodiff.Shape;
+import dev.gradtape.autodiff.Tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff;
+package dev.gradtape.autodiff.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;

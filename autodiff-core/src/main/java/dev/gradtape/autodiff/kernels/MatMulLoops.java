@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff;
+package dev.gradtape.autodiff.kernels;
 
 /**
  * One implementation of the matrix-product loops: the plain-Java {@link MatMulKernel} or the

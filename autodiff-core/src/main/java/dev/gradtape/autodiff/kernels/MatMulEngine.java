@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff;
+package dev.gradtape.autodiff.kernels;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * multiply-adds stay on the calling thread: handing work to another thread costs tens of
  * microseconds, more than a small product takes (the article's 1x5 and 5x5 take nanoseconds).
  */
-final class MatMulEngine {
+public final class MatMulEngine {
     /**
      * Multiply-adds below which a product runs on the calling thread alone: 2^21, about 50
      * microseconds of work. Waking a pool thread costs tens of microseconds on a virtual machine;
@@ -42,31 +42,42 @@ final class MatMulEngine {
     private MatMulEngine() {
     }
 
-    static int threads() {
+    public static int threads() {
         return threads;
     }
 
-    static void setThreads(int n) {
+    public static void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("ComputeConfig.setThreads: " + n + " threads; need at least 1");
         }
         threads = n;
     }
 
-    static boolean vectorAvailable() {
+    public static boolean vectorAvailable() {
         return VECTOR != null;
     }
 
-    static void setVectorEnabled(boolean enabled) {
+    public static void setVectorEnabled(boolean enabled) {
         vectorEnabled = enabled;
     }
 
-    static boolean vectorActive() {
+    public static boolean vectorActive() {
         return VECTOR != null && vectorEnabled;
     }
 
+    /**
+     * The kernel of C = op(A) op(B) for matrices stored at {@code offA[t]} and {@code offB[t]}, one
+     * pair per matrix t of the batch (C[t] at t n m); a single pair at offset 0 is the plain product.
+     */
+    public static Kernel kernel(boolean ta, boolean tb, int n, int k, int m, int[] offA, int[] offB) {
+        if (offA.length == 1 && offA[0] == 0 && offB[0] == 0) {
+            return (in, c) -> multiply(in[0], ta, in[1], tb, c, n, k, m);
+        }
+        return (in, c) -> multiply(in[0], offA, ta, in[1], offB, tb, c, n, k, m);
+    }
+
     /** C = op(A) op(B) for single matrices, all starting at offset 0. */
-    static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
+    public static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
         if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
             MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
         } else if (threads == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
@@ -81,7 +92,7 @@ final class MatMulEngine {
      * C[t] = op(A[t]) op(B[t]) for every matrix t of the batch, where A[t] starts at offA[t] of
      * {@code a}, B[t] at offB[t] of {@code b}, and C[t] at t n m of {@code c}.
      */
-    static void multiply(double[] a, int[] offA, boolean ta, double[] b, int[] offB, boolean tb,
+    public static void multiply(double[] a, int[] offA, boolean ta, double[] b, int[] offB, boolean tb,
             double[] c, int n, int k, int m) {
         int batches = offA.length;
         if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
@@ -200,7 +211,7 @@ final class MatMulEngine {
             return null;
         }
         try {
-            return (MatMulLoops) Class.forName("dev.gradtape.autodiff.MatMulVectorKernel")
+            return (MatMulLoops) Class.forName("dev.gradtape.autodiff.kernels.MatMulVectorKernel")
                     .getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;

@@ -1,4 +1,9 @@
-package dev.gradtape.autodiff;
+package dev.gradtape.autodiff.kernels;
+
+import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.GradCheck;
+import dev.gradtape.autodiff.Shape;
+import dev.gradtape.autodiff.Tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,10 +96,10 @@ class MatMulKernelProperties {
             assertEquals(Shape.of(3, 4, 70, 80), c.shape());
             for (int i = 0; i < 3; i++) {
                 for (int j = 0; j < 4; j++) {
-                    double[] ai = java.util.Arrays.copyOfRange(a.data, i * 70 * 90, (i + 1) * 70 * 90);
-                    double[] bj = java.util.Arrays.copyOfRange(b.data, j * 90 * 80, (j + 1) * 90 * 80);
+                    double[] ai = java.util.Arrays.copyOfRange(a.toArray(), i * 70 * 90, (i + 1) * 70 * 90);
+                    double[] bj = java.util.Arrays.copyOfRange(b.toArray(), j * 90 * 80, (j + 1) * 90 * 80);
                     double[] expected = MatMulReference.naive(ai, false, bj, false, 70, 90, 80);
-                    double[] got = java.util.Arrays.copyOfRange(c.data, (i * 4 + j) * 70 * 80,
+                    double[] got = java.util.Arrays.copyOfRange(c.toArray(), (i * 4 + j) * 70 * 80,
                             (i * 4 + j + 1) * 70 * 80);
                     MatMulReference.assertClose(expected, got, ai, false, bj, false, 70, 90, 80,
                             "batch (" + i + ", " + j + ")");

@@ -1,11 +1,11 @@
 package dev.gradtape.autodiff;
 
 /**
- * Something whose current values can be copied into an array: a {@link Tensor}, or a variable
- * holder such as nn's {@code Parameter}. {@link Replay#start} reads its sources through it, so
- * that a training step on a replay makes no tensors for the parameters at all.
+ * Read access to a shaped array of doubles: a {@link Tensor} (whose values never change), or a
+ * gradient a {@link CompiledStep} hands out (whose values are those of its latest run). An
+ * optimiser takes its gradients as views, so it can be fed by either without a copy.
  */
-public interface TensorSource {
+public interface TensorView {
     /** The shape of the values. */
     Shape shape();
 

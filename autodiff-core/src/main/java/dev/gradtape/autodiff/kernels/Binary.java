@@ -1,0 +1,105 @@
+package dev.gradtape.autodiff.kernels;
+
+/**
+ * Elementwise loops of two or three broadcast operands: add, mul, div, the comparisons and where.
+ * A kernel is picked once per pair of shapes: equal sizes run one flat loop, a single-element
+ * operand runs as a constant, anything else reads through index maps.
+ */
+public final class Binary {
+    private Binary() {
+    }
+
+    /** The binary operations with loops of their own. */
+    public enum Op {
+        ADD, MUL, DIV,
+        /** 1 where a > b, else 0. */
+        GREATER,
+        /** 1 where a >= b, else 0. */
+        GREATER_EQUAL,
+        /** 1 where a >= b or a is NaN: where maximum takes a, so that NaN wins. */
+        MAX_TAKES_A,
+        /** 1 where a <= b or a is NaN: where minimum takes a. */
+        MIN_TAKES_A
+    }
+
+    /** The kernel of {@code a op b} for operands of shapes {@code a} and {@code b}, result {@code out}. */
+    public static Kernel kernel(Op op, int[] a, int[] b, int[] out) {
+        int n = Broadcast.size(out);
+        int sa = Broadcast.size(a);
+        int sb = Broadcast.size(b);
+        if (sa == n && sb == n) {
+            return (in, r) -> same(op, in[0], in[1], r);
+        }
+        if (sb == 1 && sa == n) {
+            return (in, r) -> constantB(op, in[0], in[1][0], r);
+        }
+        if (sa == 1 && sb == n) {
+            return (in, r) -> constantA(op, in[0][0], in[1], r);
+        }
+        int[] ia = Broadcast.sourceIndex(a, out);
+        int[] ib = Broadcast.sourceIndex(b, out);
+        return (in, r) -> mapped(op, in[0], ia, in[1], ib, r);
+    }
+
+    static double apply(Op op, double u, double v) {
+        return switch (op) {
+            case ADD -> u + v;
+            case MUL -> u * v;
+            case DIV -> u / v;
+            case GREATER -> u > v ? 1.0 : 0.0;
+            case GREATER_EQUAL -> u >= v ? 1.0 : 0.0;
+            case MAX_TAKES_A -> u >= v || u != u ? 1.0 : 0.0;
+            case MIN_TAKES_A -> u <= v || u != u ? 1.0 : 0.0;
+        };
+    }
+
+    // The arithmetic ops get a loop each (so the JIT sees one simple loop); the comparisons,
+    // never hot, share the switch.
+    public static void same(Op op, double[] x, double[] y, double[] r) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < r.length; i++) r[i] = x[i] + y[i]; }
+            case MUL -> { for (int i = 0; i < r.length; i++) r[i] = x[i] * y[i]; }
+            case DIV -> { for (int i = 0; i < r.length; i++) r[i] = x[i] / y[i]; }
+            default -> { for (int i = 0; i < r.length; i++) r[i] = apply(op, x[i], y[i]); }
+        }
+    }
+
+    public static void constantB(Op op, double[] x, double c, double[] r) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < r.length; i++) r[i] = x[i] + c; }
+            case MUL -> { for (int i = 0; i < r.length; i++) r[i] = x[i] * c; }
+            case DIV -> { for (int i = 0; i < r.length; i++) r[i] = x[i] / c; }
+            default -> { for (int i = 0; i < r.length; i++) r[i] = apply(op, x[i], c); }
+        }
+    }
+
+    public static void constantA(Op op, double c, double[] y, double[] r) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < r.length; i++) r[i] = c + y[i]; }
+            case MUL -> { for (int i = 0; i < r.length; i++) r[i] = c * y[i]; }
+            case DIV -> { for (int i = 0; i < r.length; i++) r[i] = c / y[i]; }
+            default -> { for (int i = 0; i < r.length; i++) r[i] = apply(op, c, y[i]); }
+        }
+    }
+
+    public static void mapped(Op op, double[] x, int[] ix, double[] y, int[] iy, double[] r) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < r.length; i++) r[i] = x[ix[i]] + y[iy[i]]; }
+            case MUL -> { for (int i = 0; i < r.length; i++) r[i] = x[ix[i]] * y[iy[i]]; }
+            case DIV -> { for (int i = 0; i < r.length; i++) r[i] = x[ix[i]] / y[iy[i]]; }
+            default -> { for (int i = 0; i < r.length; i++) r[i] = apply(op, x[ix[i]], y[iy[i]]); }
+        }
+    }
+
+    /** The kernel of where(c, a, b): a where c is non-zero, else b, all three broadcast to {@code out}. */
+    public static Kernel where(int[] c, int[] a, int[] b, int[] out) {
+        int[] ic = Broadcast.sourceIndex(c, out);
+        int[] ia = Broadcast.sourceIndex(a, out);
+        int[] ib = Broadcast.sourceIndex(b, out);
+        return (in, r) -> where(in[0], ic, in[1], ia, in[2], ib, r);
+    }
+
+    public static void where(double[] c, int[] ic, double[] a, int[] ia, double[] b, int[] ib, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = c[ic[i]] != 0 ? a[ia[i]] : b[ib[i]];
+    }
+}

@@ -1,0 +1,128 @@
+package dev.gradtape.autodiff.kernels;
+
+/**
+ * Elementwise loops of one array (and the fused gradient loops of two arrays of equal length):
+ * the forward kernels of the unary primitives. Each loop is the whole definition of its
+ * arithmetic; the ops above name the math and the derivatives.
+ */
+public final class Unary {
+    private Unary() {
+    }
+
+    public static final Kernel EXP = (in, r) -> exp(in[0], r);
+    public static final Kernel LOG = (in, r) -> log(in[0], r);
+    public static final Kernel SQRT = (in, r) -> sqrt(in[0], r);
+    public static final Kernel TANH = (in, r) -> tanh(in[0], r);
+    public static final Kernel SIGMOID = (in, r) -> sigmoid(in[0], r);
+    public static final Kernel SOFTPLUS = (in, r) -> softplus(in[0], r);
+    public static final Kernel RELU = (in, r) -> relu(in[0], r);
+    public static final Kernel ABS = (in, r) -> abs(in[0], r);
+    public static final Kernel SIGN = (in, r) -> sign(in[0], r);
+    public static final Kernel SIN = (in, r) -> sin(in[0], r);
+    public static final Kernel COS = (in, r) -> cos(in[0], r);
+    public static final Kernel COPY = (in, r) -> System.arraycopy(in[0], 0, r, 0, r.length);
+    public static final Kernel TANH_GRAD = (in, r) -> tanhGrad(in[0], in[1], r);
+    public static final Kernel RELU_GRAD = (in, r) -> reluGrad(in[0], in[1], r);
+
+    public static void exp(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.exp(x[i]);
+    }
+
+    public static void log(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.log(x[i]);
+    }
+
+    public static void sqrt(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.sqrt(x[i]);
+    }
+
+    public static void tanh(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.tanh(x[i]);
+    }
+
+    public static void sin(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.sin(x[i]);
+    }
+
+    public static void cos(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.cos(x[i]);
+    }
+
+    /** 1 / (1 + e^-x), never evaluating e^x for large positive x. */
+    public static void sigmoid(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) {
+            double v = x[i];
+            if (v >= 0) {
+                r[i] = 1.0 / (1.0 + Math.exp(-v));
+            } else {
+                double e = Math.exp(v);
+                r[i] = e / (1.0 + e);
+            }
+        }
+    }
+
+    /** log(1 + e^x) as max(x, 0) + log1p(e^-|x|), which never overflows. */
+    public static void softplus(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.max(x[i], 0.0) + Math.log1p(Math.exp(-Math.abs(x[i])));
+    }
+
+    /** max(x, 0); NaN stays NaN. */
+    public static void relu(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.max(x[i], 0.0);
+    }
+
+    public static void abs(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.abs(x[i]);
+    }
+
+    public static void sign(double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = Math.signum(x[i]);
+    }
+
+    public static void addConstant(double[] x, double c, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = x[i] + c;
+    }
+
+    public static void mulConstant(double[] x, double c, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = x[i] * c;
+    }
+
+    /** x^p; p = 2 is x * x, exactly rounded, where Math.pow may differ in the last bit. */
+    public static void pow(double[] x, double p, double[] r) {
+        if (p == 2) {
+            for (int i = 0; i < r.length; i++) r[i] = x[i] * x[i];
+        } else {
+            for (int i = 0; i < r.length; i++) r[i] = Math.pow(x[i], p);
+        }
+    }
+
+    /** g (1 - y^2): tanh's gradient from its output y. */
+    public static void tanhGrad(double[] g, double[] y, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = g[i] * (1.0 - y[i] * y[i]);
+    }
+
+    /**
+     * g where x > 0 (or x is NaN, so that a NaN is never hidden), else 0: relu's gradient as a
+     * selection, so an infinite g at x <= 0 gives 0, not 0 * infinity = NaN.
+     */
+    public static void reluGrad(double[] g, double[] x, double[] r) {
+        for (int i = 0; i < r.length; i++) r[i] = x[i] > 0 || x[i] != x[i] ? g[i] : 0.0;
+    }
+
+    /**
+     * g p x^(p-1): pow's gradient. For p = 0 it is 0 everywhere (x^0 is constant, even at x = 0,
+     * where p x^(p-1) would be 0 * infinity); p = 2 is g (2 x).
+     */
+    public static void powGrad(double[] g, double[] x, double p, double[] r) {
+        if (p == 0) {
+            java.util.Arrays.fill(r, 0.0);
+        } else if (p == 2) {
+            for (int i = 0; i < r.length; i++) r[i] = g[i] * (x[i] * 2.0);
+        } else if (p - 1 == 2) {
+            for (int i = 0; i < r.length; i++) r[i] = g[i] * (x[i] * x[i] * p);
+        } else {
+            double q = p - 1;
+            for (int i = 0; i < r.length; i++) r[i] = g[i] * (Math.pow(x[i], q) * p);
+        }
+    }
+}
