@@ -14,6 +14,22 @@ public final class Training {
     }
 
     /**
+     * The step of {@link #step(Module, Loss, Optimizer, Tensor, Tensor)}, compiled: the returned
+     * {@link TrainingStep} records it once per batch shape and then re-runs it without building
+     * a graph, with the same numbers bit for bit.
+     *
+     * <pre>{@code
+     * TrainingStep fit = Training.compile(model, Losses::meanSquaredError, adam);
+     * for (Batch b : batches) {
+     *     double loss = fit.step(b.x(), b.y());
+     * }
+     * }</pre>
+     */
+    public static TrainingStep compile(Module model, Loss loss, Optimizer optimizer) {
+        return new TrainingStep(model, loss, optimizer);
+    }
+
+    /**
      * One step of {@code optimizer} on {@code loss(model(x), y)}.
      *
      * @return the loss before the update

@@ -1,5 +1,6 @@
 package dev.gradtape.rl;
 
+import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.GradientClipping;
@@ -48,6 +49,8 @@ public final class Reinforce {
     private final SplittableRandom noise;
     private final SplittableRandom minibatches;
     private final List<Parameter> params;
+    /** The policy's step compiled for the current batch shape (null before the first update). */
+    private PolicyStep policyStep;
     private final ValueFit valueFit;
     private double runningMean;
     private long runningCount;
@@ -121,17 +124,17 @@ public final class Reinforce {
         Tensor actions = batch.actionTensor();
         double learningRate = settings.optimizer().learningRate();
 
-        // The three lines: record the loss on a tape, ask for the gradients, apply them.
-        Tensor loss;
-        List<Tensor> grads;
-        GaussianPolicy.Distribution d;
-        try (GradientTape tape = new GradientTape()) {
-            d = policy.distribution(observations);
-            loss = loss(d, actions, Tensor.of(weights, batch.rows));
-            grads = tape.gradient(loss, Parameter.values(params));
+        // The three lines: record the loss on a tape, ask for the gradients, apply them. The
+        // recording is compiled once per batch shape (PolicyStep) and re-run after that, which
+        // gives the same numbers as a new tape each update, bit for bit.
+        if (policyStep == null || !policyStep.fits(observations, actions)) {
+            policyStep = new PolicyStep(observations, actions, batch.rows);
         }
+        policyStep.run(observations, actions, Tensor.of(weights, batch.rows));
+        List<Tensor> grads = policyStep.gradients();
+        double loss = policyStep.step.loss();
         double gradientNorm = GradientClipping.globalNorm(grads);
-        checkFinite(update, loss.item(), gradientNorm);
+        checkFinite(update, loss, gradientNorm);
         if (settings.maxGradientNorm() < Double.POSITIVE_INFINITY) {
             grads = GradientClipping.clipByGlobalNorm(grads, settings.maxGradientNorm());
         }
@@ -144,9 +147,78 @@ public final class Reinforce {
         }
         updates = update;
         episodes += batch.episodes;
-        return new UpdateMetrics(update, episodes, columnMean(d.mean(), batch.rows),
-                columnMean(d.std(), batch.rows), columnMean(actions, batch.rows), mean(batch.rewards),
-                batch.meanEpisodeReturn(), loss.item(), gradientNorm, learningRate, valueLoss);
+        return new UpdateMetrics(update, episodes, columnMean(policyStep.mean(), batch.rows),
+                columnMean(policyStep.std(), batch.rows), columnMean(actions, batch.rows), mean(batch.rewards),
+                batch.meanEpisodeReturn(), loss, gradientNorm, learningRate, valueLoss);
+    }
+
+    /**
+     * The policy's loss and gradients for batches of one shape, recorded once on a tape and
+     * compiled: observations, actions and weights are its inputs, the policy's parameters its
+     * variables (the frozen ones too, which it reads but nobody trains).
+     */
+    private final class PolicyStep {
+        final Tensor observations;
+        final Tensor actions;
+        final Tensor weights;
+        final CompiledStep step;
+        final GaussianPolicy.Distribution recorded;
+        /** For each trainable parameter, its index among the policy's parameters. */
+        final int[] trainable;
+
+        PolicyStep(Tensor exampleObservations, Tensor exampleActions, int rows) {
+            observations = Tensor.of(exampleObservations.toArray(), exampleObservations.shape());
+            actions = Tensor.of(exampleActions.toArray(), exampleActions.shape());
+            weights = Tensor.zeros(rows);
+            List<Parameter> all = policy.parameters();
+            try (GradientTape tape = new GradientTape()) {
+                tape.watch(observations);
+                tape.watch(actions);
+                tape.watch(weights);
+                recorded = policy.distribution(observations);
+                Tensor loss = loss(recorded, actions, weights);
+                step = tape.compile(loss, Parameter.variables(all), List.of(observations, actions, weights));
+            }
+            trainable = new int[params.size()];
+            for (int i = 0; i < trainable.length; i++) {
+                trainable[i] = -1;
+                for (int j = 0; j < all.size(); j++) {
+                    if (all.get(j) == params.get(i)) {
+                        trainable[i] = j;
+                    }
+                }
+                if (trainable[i] < 0) {
+                    throw new IllegalStateException("Reinforce: trainable parameter " + params.get(i).name()
+                            + " is not among the policy's parameters");
+                }
+            }
+        }
+
+        /** The gradients of the trainable parameters from the last run, as tensors. */
+        List<Tensor> gradients() {
+            List<Tensor> all = step.gradientTensors();
+            List<Tensor> out = new java.util.ArrayList<>(trainable.length);
+            for (int j : trainable) {
+                out.add(all.get(j));
+            }
+            return out;
+        }
+
+        boolean fits(Tensor o, Tensor a) {
+            return o.shape().equals(observations.shape()) && a.shape().equals(actions.shape());
+        }
+
+        void run(Tensor o, Tensor a, Tensor w) {
+            step.start().set(observations, o).set(actions, a).set(weights, w).run();
+        }
+
+        Tensor mean() {
+            return step.value(recorded.mean());
+        }
+
+        Tensor std() {
+            return step.value(recorded.std());
+        }
     }
 
     /** -mean(A log pi(a | s)) - c * mean over the batch of the entropy summed over action elements. */

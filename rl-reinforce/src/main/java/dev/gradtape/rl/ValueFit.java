@@ -3,8 +3,8 @@ package dev.gradtape.rl;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Losses;
-import dev.gradtape.nn.Parameter;
-import java.util.List;
+import dev.gradtape.nn.Training;
+import dev.gradtape.nn.TrainingStep;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,8 +15,11 @@ final class ValueFit {
     private final Baseline.ValueNetwork spec;
     private final double[] observationScale;
     private final int maxSteps;
+    /** The fitting step, compiled per minibatch shape (a full and a short one). */
+    private final TrainingStep step;
 
     ValueFit(Baseline.ValueNetwork spec, double[] observationScale, int maxSteps) {
+        this.step = Training.compile(spec.network(), Losses::meanSquaredError, spec.optimizer());
         this.spec = spec;
         this.observationScale = observationScale;
         this.maxSteps = maxSteps;
@@ -69,7 +72,6 @@ final class ValueFit {
         int rows = returns.length;
         int[] perm = new int[rows];
         for (int i = 0; i < rows; i++) perm[i] = i;
-        List<Parameter> params = spec.network().trainableParameters();
         double lastEpochLoss = Double.NaN;
         for (int epoch = 0; epoch < spec.epochs(); epoch++) {
             shuffle(perm, rng);
@@ -84,15 +86,8 @@ final class ValueFit {
                     System.arraycopy(inputs, r * width, x, j * width, width);
                     y[j] = returns[r] * spec.targetScale();
                 }
-                Tensor loss;
-                List<Tensor> grads;
-                try (GradientTape tape = new GradientTape()) {
-                    loss = Losses.meanSquaredError(spec.network().forward(Tensor.of(x, m, width)),
-                            Tensor.of(y, m, 1));
-                    grads = tape.gradient(loss, Parameter.values(params));
-                }
-                spec.optimizer().apply(params, grads);
-                sum += loss.item();
+                // Training.step(network, mse, optimizer, x, y), compiled once per minibatch shape
+                sum += step.step(Tensor.of(x, m, width), Tensor.of(y, m, 1));
                 count++;
             }
             lastEpochLoss = sum / count;
