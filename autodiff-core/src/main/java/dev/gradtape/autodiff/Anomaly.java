@@ -19,7 +19,7 @@ final class Anomaly {
         throw new NonFiniteValueException(backwardOf == null ? op.name() : backwardOf.name(),
                 backwardOf != null, "anomaly in " + where + ": " + what + " produced "
                 + out.data[bad] + " at flat index " + bad + " of its output " + out.shape
-                + " from inputs of shapes " + Node.shapesOf(inputs) + describeInputs(inputs));
+                + " from inputs of shapes " + shapesOf(inputs) + describeInputs(inputs));
     }
 
     static void checkBackward(Node node, Tensor gradOutput, Tensor[] grads) {
@@ -33,7 +33,7 @@ final class Anomaly {
                         + node.name() + ": the gradient for input " + i + " (shape "
                         + node.inputs[i].shape + ") holds " + grads[i].data[bad]
                         + " at flat index " + bad + "; inputs of shapes "
-                        + Node.shapesOf(node.inputs) + ", incoming gradient " + gradOutput.shape);
+                        + shapesOf(node.inputs) + ", incoming gradient " + gradOutput.shape);
             }
         }
     }
@@ -49,6 +49,10 @@ final class Anomaly {
             }
         }
         return sb.toString();
+    }
+
+    static String shapesOf(Tensor[] ts) {
+        return java.util.Arrays.toString(java.util.Arrays.stream(ts).map(t -> t.shape.toString()).toArray());
     }
 
     static int firstNonFinite(double[] d) {

@@ -134,35 +134,13 @@ public final class GradientTape implements AutoCloseable {
      * scope records as usual.
      *
      * <pre>{@code
-     * try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+     * try (NoRecording off = GradientTape.noRecording()) {
      *     Tensor action = policy.meanAction(observation);
      * }
      * }</pre>
      */
     public static NoRecording noRecording() {
-        TapeState state = TapeState.get();
-        NoRecording scope = new NoRecording(state.floor);
-        state.floor = state.open.size();
-        return scope;
-    }
-
-    /** The scope returned by {@link #noRecording()}; closing it resumes recording. */
-    public static final class NoRecording implements AutoCloseable {
-        private final int previousFloor;
-        private boolean closed;
-
-        private NoRecording(int previousFloor) {
-            this.previousFloor = previousFloor;
-        }
-
-        /** Resumes recording (once; later calls do nothing). */
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                TapeState.get().floor = previousFloor;
-            }
-        }
+        return new NoRecording();
     }
 
     /** Whether this tape tracks {@code t}: watched, or computed by an operation it recorded. */
@@ -244,9 +222,9 @@ public final class GradientTape implements AutoCloseable {
                     + " its gradient was already computed; open it with GradientTape.persistent()"
                     + " to ask for gradients more than once");
         }
-        Tensor seed = seed(target, outputGradient);
+        Tensor seed = TapeArguments.seed(target, outputGradient);
         if (unconnected == UnconnectedGradients.ERROR) {
-            checkConnected(target, sources);
+            TapeArguments.checkConnected(this, target, sources);
         }
         used = true;
         try {
@@ -313,45 +291,6 @@ public final class GradientTape implements AutoCloseable {
             recording = wasRecording;
         }
         return grads;
-    }
-
-    private void checkConnected(Tensor target, List<Tensor> sources) {
-        for (int i = 0; i < sources.size(); i++) {
-            Tensor s = Objects.requireNonNull(sources.get(i), "GradientTape.gradient: a source is null");
-            if (!slots.tracks(s)) {
-                throw new IllegalArgumentException("GradientTape.gradient: source " + i + " (shape "
-                        + s.shape + ") is not tracked by this tape: it was never watched, or only"
-                        + " another tape watches it, so its gradient is unknown here. Watch it"
-                        + " (tape.watch) before using it, or pass UnconnectedGradients.ZERO to get"
-                        + " zeros for it");
-            }
-        }
-        if (!slots.tracks(target)) {
-            throw new IllegalArgumentException("GradientTape.gradient: the target (shape "
-                    + target.shape + ") was not recorded by this tape: it was computed from no"
-                    + " tensor this tape tracks, or in another thread, or before the tape opened."
-                    + " Compute it inside the tape's block from watched tensors, or pass"
-                    + " UnconnectedGradients.ZERO to get zeros");
-        }
-    }
-
-    private static Tensor seed(Tensor target, Tensor outputGradient) {
-        if (outputGradient == null) {
-            if (target.size() != 1) {
-                throw new IllegalArgumentException("GradientTape.gradient: the target has shape "
-                        + target.shape + " (" + target.size() + " elements); without an output"
-                        + " gradient the target must have one element. Pass an output gradient of"
-                        + " shape " + target.shape + " for a vector-Jacobian product, or reduce the"
-                        + " target first, e.g. target.sum()");
-            }
-            return Tensor.ones(target.shape);
-        }
-        if (!outputGradient.shape.equals(target.shape)) {
-            throw new IllegalArgumentException("GradientTape.gradient: the output gradient has shape "
-                    + outputGradient.shape + " but the target has shape " + target.shape
-                    + "; they must be equal");
-        }
-        return outputGradient;
     }
 
     /**
@@ -446,27 +385,6 @@ public final class GradientTape implements AutoCloseable {
     }
 
     private void checkOpen(String what) {
-        if (closed) {
-            throw new IllegalStateException("GradientTape." + what + ": the tape is closed; call it"
-                    + " inside the tape's try-with-resources block, before close()");
-        }
-        if (Thread.currentThread() != owner) {
-            throw new IllegalStateException("GradientTape." + what + ": the tape was opened in thread "
-                    + owner.getName() + " and is used from " + Thread.currentThread().getName()
-                    + "; a tape belongs to the thread that opened it");
-        }
-    }
-
-    /** Sees each step of a backward walk: used by the autodiff tour to show the walk. */
-    @FunctionalInterface
-    public interface BackwardObserver {
-        /**
-         * Called once per recorded operation that receives a gradient, in reverse order.
-         *
-         * @param node the recorded operation
-         * @param gradOutput the gradient it receives
-         * @param inputGradients what it sends to each input ({@code null} where nothing)
-         */
-        void onStep(Node node, Tensor gradOutput, List<Tensor> inputGradients);
+        TapeArguments.checkOpen(what, closed, owner);
     }
 }

@@ -1,6 +1,5 @@
 package dev.gradtape.autodiff;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,10 +86,6 @@ public final class Node {
             sb.append(i == 0 ? "" : ", ").append(inputs[i].shape);
         }
         return sb.append(") -> ").append(output.shape).toString();
-    }
-
-    static String shapesOf(Tensor[] ts) {
-        return Arrays.toString(Arrays.stream(ts).map(t -> t.shape.toString()).toArray());
     }
 
     @Override

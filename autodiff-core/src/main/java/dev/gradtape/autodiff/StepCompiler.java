@@ -64,7 +64,7 @@ final class StepCompiler {
         // the caller has open are paused, so they record none of it.
         List<Tensor> grads;
         List<Node> backward;
-        try (GradientTape.NoRecording off = GradientTape.noRecording();
+        try (NoRecording off = GradientTape.noRecording();
                 GradientTape program = new GradientTape(true, false)) {
             for (Node n : forward) {
                 for (Tensor t : n.inputs) {

@@ -37,7 +37,7 @@ final class UserOps {
         }
 
         private Tensor computePaused(Tensor[] inputs) {
-            try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+            try (NoRecording off = GradientTape.noRecording()) {
                 Tensor r = compute(inputs);
                 if (r == null) {
                     throw new IllegalStateException(name() + ": forward returned null");

@@ -15,7 +15,7 @@ class NoRecordingTest {
             tape.watch(x);
             Tensor y = x.square(); // recorded: dy/dx = 6
             Tensor z;
-            try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+            try (NoRecording off = GradientTape.noRecording()) {
                 z = x.mul(10.0); // a constant as far as the tape knows
                 assertFalse(tape.isTracked(z));
             }
@@ -30,8 +30,8 @@ class NoRecordingTest {
     void variables_read_inside_the_scope_are_not_watched_and_scopes_nest() {
         Tensor v = Tensor.scalar(1.0);
         try (GradientTape tape = new GradientTape()) {
-            try (GradientTape.NoRecording outer = GradientTape.noRecording()) {
-                try (GradientTape.NoRecording inner = GradientTape.noRecording()) {
+            try (NoRecording outer = GradientTape.noRecording()) {
+                try (NoRecording inner = GradientTape.noRecording()) {
                     GradientTape.watchAccessed(v);
                 }
                 GradientTape.watchAccessed(v); // still inside the outer scope
@@ -47,8 +47,8 @@ class NoRecordingTest {
         Tensor x = Tensor.scalar(2.0);
         try (GradientTape tape = new GradientTape()) {
             tape.watch(x);
-            GradientTape.NoRecording outer = GradientTape.noRecording();
-            GradientTape.NoRecording inner = GradientTape.noRecording();
+            NoRecording outer = GradientTape.noRecording();
+            NoRecording inner = GradientTape.noRecording();
             inner.close();
             inner.close();
             assertFalse(tape.isTracked(x.exp()), "the outer scope is still open");

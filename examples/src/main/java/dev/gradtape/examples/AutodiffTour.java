@@ -1,6 +1,7 @@
 package dev.gradtape.examples;
 
 import dev.gradtape.autodiff.GradCheck;
+import dev.gradtape.autodiff.BackwardObserver;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.GraphExport;
 import dev.gradtape.autodiff.CompiledStep;

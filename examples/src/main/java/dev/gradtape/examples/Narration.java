@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.BackwardObserver;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Node;
 import dev.gradtape.autodiff.Tensor;
@@ -13,7 +14,7 @@ import java.util.Locale;
  * gradient it receives and what it sends to each input. Installed with
  * {@link GradientTape#setBackwardObserver}.
  */
-final class Narration implements GradientTape.BackwardObserver {
+final class Narration implements BackwardObserver {
     private final PrintWriter out;
     private final GraphNames names;
     private final IdentityHashMap<Tensor, Tensor> received = new IdentityHashMap<>();

@@ -1,6 +1,7 @@
 package dev.gradtape.rl;
 
 import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.NoRecording;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Dense;
 import dev.gradtape.nn.Initializer;
@@ -173,7 +174,7 @@ public final class GaussianPolicy implements Module {
      * @return shape (batch, actionSize)
      */
     public Tensor sample(Tensor observations, RandomGenerator rng) {
-        try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+        try (NoRecording off = GradientTape.noRecording()) {
             Distribution d = distribution(observations);
             Tensor xi = Tensor.randn(rng, observations.shape().dim(0), actionSize);
             return d.mean().add(d.std().mul(xi));
@@ -195,7 +196,7 @@ public final class GaussianPolicy implements Module {
 
     /** The mean actions for a batch of observations, not recorded on any tape: (batch, actionSize). */
     public Tensor meanActions(Tensor observations) {
-        try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+        try (NoRecording off = GradientTape.noRecording()) {
             return forward(observations);
         }
     }

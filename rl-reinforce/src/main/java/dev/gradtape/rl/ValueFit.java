@@ -1,6 +1,7 @@
 package dev.gradtape.rl;
 
 import dev.gradtape.autodiff.GradientTape;
+import dev.gradtape.autodiff.NoRecording;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Losses;
 import dev.gradtape.nn.Training;
@@ -49,7 +50,7 @@ final class ValueFit {
     /** V(s) for every row, in return units (the network's output divided by the target scale). */
     double[] predict(double[] inputs, int rows, int width) {
         double[] v;
-        try (GradientTape.NoRecording off = GradientTape.noRecording()) {
+        try (NoRecording off = GradientTape.noRecording()) {
             v = spec.network().forward(Tensor.of(inputs, rows, width)).toArray();
         }
         if (v.length != rows) {
