@@ -64,7 +64,7 @@ public final class GradientTape implements AutoCloseable {
     public GradientTape(boolean persistent, boolean watchAccessedVariables) {
         this.persistent = persistent;
         this.watchAccessedVariables = watchAccessedVariables;
-        TapeState.get().open.add(this);
+        TapeState.get().add(this);
     }
 
     /** Opens a persistent tape: {@link #gradient} may be called any number of times. */
@@ -346,9 +346,7 @@ public final class GradientTape implements AutoCloseable {
         recording = false;
         release();
         if (Thread.currentThread() == owner) {
-            TapeState state = TapeState.get();
-            state.open.remove(this);
-            state.floor = Math.min(state.floor, state.open.size());
+            TapeState.get().remove(this);
         }
     }
 
