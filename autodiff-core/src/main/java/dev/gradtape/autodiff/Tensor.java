@@ -15,9 +15,9 @@ import java.util.random.RandomGenerator;
  * does. An operation on a tensor that an open {@link GradientTape} tracks is recorded on it.
  *
  * <p>A few operations are primitives with hand-written backward rules (add and mul, of a tensor
- * or of a number; div, pow, exp, log, sqrt, tanh, sigmoid, softplus, relu, abs, where, sum, max,
- * broadcastTo, reshape, permute, slice, pad, concat, matmul); everything else here is composed
- * from them and so needs no backward of its own.
+ * or of a number; div, pow, exp, log, sqrt, sin, cos, tanh, sigmoid, softplus, relu, abs, where,
+ * sum, max, broadcastTo, reshape, permute, slice, pad, concat, matmul); everything else here is
+ * composed from them and so needs no backward of its own.
  *
  * <p>Tensors compare by identity, as in PyTorch (a tape keys gradients on the very tensor it
  * recorded); use {@link #valueEquals} to compare contents.
@@ -51,13 +51,7 @@ public final class Tensor implements TensorView {
      *     product of the dimensions
      */
     public static Tensor of(double[] data, int... shape) {
-        Objects.requireNonNull(data, "Tensor.of: data is null");
-        Shape s = Shape.of(shape);
-        if (data.length != s.size()) {
-            throw new IllegalArgumentException("Tensor.of: " + data.length + " values cannot fill shape "
-                    + s + ", which holds " + s.size() + "; pass exactly " + s.size() + " values");
-        }
-        return new Tensor(s, data.clone());
+        return Tensors.of(data, shape);
     }
 
     /**
@@ -66,13 +60,7 @@ public final class Tensor implements TensorView {
      * @throws IllegalArgumentException if the data length is not the shape's size
      */
     public static Tensor of(double[] data, Shape shape) {
-        Objects.requireNonNull(data, "Tensor.of: data is null");
-        Objects.requireNonNull(shape, "Tensor.of: shape is null");
-        if (data.length != shape.size()) {
-            throw new IllegalArgumentException("Tensor.of: " + data.length + " values cannot fill shape "
-                    + shape + ", which holds " + shape.size() + "; pass exactly " + shape.size() + " values");
-        }
-        return new Tensor(shape, data.clone());
+        return Tensors.of(data, shape);
     }
 
     /** A rank-1 tensor holding a copy of {@code values}. */
@@ -82,17 +70,7 @@ public final class Tensor implements TensorView {
 
     /** A rank-2 tensor from rows of equal length. */
     public static Tensor matrix(double[][] rows) {
-        int n = rows.length;
-        int m = n == 0 ? 0 : rows[0].length;
-        double[] d = new double[n * m];
-        for (int i = 0; i < n; i++) {
-            if (rows[i].length != m) {
-                throw new IllegalArgumentException("Tensor.matrix: row " + i + " has " + rows[i].length
-                        + " values but row 0 has " + m + "; rows must have equal length");
-            }
-            System.arraycopy(rows[i], 0, d, i * m, m);
-        }
-        return new Tensor(Shape.of(n, m), d);
+        return Tensors.matrix(rows);
     }
 
     /** A rank-0 tensor. */
@@ -127,27 +105,17 @@ public final class Tensor implements TensorView {
 
     /** A tensor of the given shape filled with {@code value}. */
     public static Tensor full(double value, Shape shape) {
-        double[] d = new double[shape.size()];
-        Arrays.fill(d, value);
-        return new Tensor(shape, d);
+        return Tensors.full(value, shape);
     }
 
     /** 0, 1, ..., n - 1 as a rank-1 tensor. */
     public static Tensor arange(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("Tensor.arange: n = " + n + "; need n >= 0");
-        }
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) d[i] = i;
-        return of(d, n);
+        return Tensors.arange(n);
     }
 
     /** Standard normal values drawn from {@code rng}, in row-major order. */
     public static Tensor randn(RandomGenerator rng, int... shape) {
-        Shape s = Shape.of(shape);
-        double[] d = new double[s.size()];
-        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return new Tensor(s, d);
+        return Tensors.randn(rng, shape);
     }
 
     /** Standard normal values from a {@link SplittableRandom} seeded with {@code seed}. */
@@ -157,10 +125,7 @@ public final class Tensor implements TensorView {
 
     /** Standard normal values of the given shape drawn from {@code rng}, in row-major order. */
     public static Tensor randn(RandomGenerator rng, Shape shape) {
-        Objects.requireNonNull(rng, "Tensor.randn: rng is null");
-        double[] d = new double[shape.size()];
-        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return new Tensor(shape, d);
+        return Tensors.randn(rng, shape);
     }
 
     /**
@@ -178,30 +143,12 @@ public final class Tensor implements TensorView {
      * @throws IllegalArgumentException if count is negative or an end point is not finite
      */
     public static Tensor linspace(double start, double end, int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("Tensor.linspace: count = " + count + "; need count >= 0");
-        }
-        if (!Double.isFinite(start) || !Double.isFinite(end)) {
-            throw new IllegalArgumentException("Tensor.linspace: the end points " + start + " and " + end
-                    + " must be finite");
-        }
-        double[] d = new double[count];
-        for (int i = 0; i < count; i++) {
-            d[i] = count == 1 ? start : i == count - 1 ? end : start + i * (end - start) / (count - 1);
-        }
-        return new Tensor(Shape.of(count), d);
+        return Tensors.linspace(start, end, count);
     }
 
     /** Values uniform in [lo, hi) drawn from {@code rng}, in row-major order. */
     public static Tensor uniform(RandomGenerator rng, double lo, double hi, int... shape) {
-        if (!(lo < hi) || !Double.isFinite(hi - lo)) {
-            throw new IllegalArgumentException("Tensor.uniform: the range [" + lo + ", " + hi
-                    + ") is empty or infinite; need finite lo < hi");
-        }
-        Shape s = Shape.of(shape);
-        double[] d = new double[s.size()];
-        for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextDouble();
-        return new Tensor(s, d);
+        return Tensors.uniform(rng, lo, hi, shape);
     }
 
     /** Values uniform in [lo, hi) from a {@link SplittableRandom} seeded with {@code seed}. */
@@ -240,12 +187,7 @@ public final class Tensor implements TensorView {
      */
     @Override
     public void copyTo(double[] destination) {
-        Objects.requireNonNull(destination, "Tensor.copyTo: destination is null");
-        if (destination.length != data.length) {
-            throw new IllegalArgumentException("Tensor.copyTo: a tensor of shape " + shape + " has "
-                    + data.length + " elements but the destination holds " + destination.length);
-        }
-        System.arraycopy(data, 0, destination, 0, data.length);
+        Tensors.copyTo(this, destination);
     }
 
     /**
@@ -254,29 +196,12 @@ public final class Tensor implements TensorView {
      * @throws IllegalStateException if the tensor has more than one element
      */
     public double item() {
-        if (data.length != 1) {
-            throw new IllegalStateException("Tensor.item: the tensor has shape " + shape + " ("
-                    + data.length + " elements); item() needs exactly one element");
-        }
-        return data[0];
+        return Tensors.item(this);
     }
 
     /** The element at the given index, one coordinate per axis. */
     public double get(int... index) {
-        if (index.length != shape.rank()) {
-            throw new IllegalArgumentException("Tensor.get: " + index.length + " coordinates for a"
-                    + " tensor of shape " + shape + "; give one per axis");
-        }
-        int flat = 0;
-        int[] d = shape.dimsUnsafe();
-        for (int i = 0; i < index.length; i++) {
-            if (index[i] < 0 || index[i] >= d[i]) {
-                throw new IndexOutOfBoundsException("Tensor.get: index " + Arrays.toString(index)
-                        + " is outside shape " + shape);
-            }
-            flat = flat * d[i] + index[i];
-        }
-        return data[flat];
+        return Tensors.get(this, index);
     }
 
     /** True if both tensors have the same shape and bit-identical elements. */
@@ -286,15 +211,7 @@ public final class Tensor implements TensorView {
 
     /** True if the shapes are equal and |a - b| <= atol + rtol |b| elementwise (NumPy's allclose). */
     public boolean allClose(Tensor other, double rtol, double atol) {
-        if (!shape.equals(other.shape)) {
-            return false;
-        }
-        for (int i = 0; i < data.length; i++) {
-            if (!(Math.abs(data[i] - other.data[i]) <= atol + rtol * Math.abs(other.data[i]))) {
-                return false;
-            }
-        }
-        return true;
+        return Tensors.allClose(this, other, rtol, atol);
     }
 
     /**
@@ -321,8 +238,7 @@ public final class Tensor implements TensorView {
 
     /** this - other, broadcast; composed as this + (-other). */
     public Tensor sub(Tensor other) {
-        Shape.broadcast("sub", shape, other.shape); // so that a mismatch is reported as sub's
-        return add(other.neg());
+        return Tensors.sub(this, other);
     }
 
     /** this - c. */
@@ -421,8 +337,7 @@ public final class Tensor implements TensorView {
      * to {@code this}.
      */
     public Tensor maximum(Tensor other) {
-        Shape.broadcast("maximum", shape, other.shape);
-        return where(ElementwiseOps.Compare.MAX_TAKES_A.apply(this, other), this, other);
+        return Tensors.maximum(this, other);
     }
 
     /** max(this, c). */
@@ -435,8 +350,7 @@ public final class Tensor implements TensorView {
      * {@code this}.
      */
     public Tensor minimum(Tensor other) {
-        Shape.broadcast("minimum", shape, other.shape);
-        return where(ElementwiseOps.Compare.MIN_TAKES_A.apply(this, other), this, other);
+        return Tensors.minimum(this, other);
     }
 
     /** min(this, c). */
@@ -449,11 +363,7 @@ public final class Tensor implements TensorView {
      * outside. NaN stays NaN.
      */
     public Tensor clamp(double lo, double hi) {
-        if (!(lo <= hi)) {
-            throw new IllegalArgumentException("clamp: lower bound " + lo + " is above upper bound "
-                    + hi + "; need lo <= hi");
-        }
-        return maximum(lo).minimum(hi);
+        return Tensors.clamp(this, lo, hi);
     }
 
     /**
