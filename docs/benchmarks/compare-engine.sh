@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Compares this checkout's engine with an earlier commit's, built side by side in a git worktree
+# and run in the same session, interleaved round by round:
+#   - workload A (the article's REINFORCE step) compiled / replayed and on the eager tape:
+#     updates per second of every repetition, the best settled one and the median of reps 2-N;
+#   - `gradtape pendulum` wall time, paired old/new with farm-bench when it is on the PATH.
+# Usage: bash docs/benchmarks/compare-engine.sh [BASE_COMMIT]   (default bc55e0a)
+#   ROUNDS=3 REPS=12 PENDULUM_EPISODES=1008 OUT=dir
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+base=${1:-bc55e0a}
+rounds=${ROUNDS:-3}
+reps=${REPS:-12}
+episodes=${PENDULUM_EPISODES:-1008}
+out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
+wt=$(mktemp -d)
+trap 'git worktree remove --force "$wt" >/dev/null 2>&1 || true' EXIT
+git worktree add -q --detach "$wt" "$base"
+echo "building $base in $wt and $(git rev-parse --short HEAD) here" >&2
+(cd "$wt" && ./mvnw -q -B -pl examples -am package -DskipTests)
+./mvnw -q -B -pl examples -am package -DskipTests
+old="$wt/examples/target/gradtape.jar"
+new="examples/target/gradtape.jar"
+raw="$out/raw.txt"
+: > "$raw"
+{
+  echo "# base $base, head $(git rev-parse --short HEAD), $(date -u +%FT%TZ), $(nproc) cores"
+  java -version 2>&1 | head -1
+  grep -m1 'model name' /proc/cpuinfo || true
+} | tee -a "$raw"
+for r in $(seq 1 "$rounds"); do
+  for side in old new; do
+    jar=$old; [ "$side" = new ] && jar=$new
+    for engine in replay eager; do
+      java -jar "$jar" bench --workload A --threads 1 --reps "$reps" --engine "$engine" \
+        | grep '^RESULT' | sed "s/^/round=$r side=$side /" | tee -a "$raw"
+    done
+  done
+done
+if command -v farm-bench >/dev/null; then
+  farm-bench -n "$rounds" --timeout 1800 \
+    --vs "java -jar $old pendulum -q --force --episodes $episodes --out $out/pendulum-old" \
+    -- java -jar "$new" pendulum -q --force --episodes "$episodes" --out "$out/pendulum-new" \
+    | tee -a "$raw"
+fi
+echo "# summary: updates/s of workload A (best rep, median of reps 2-$reps) per side and engine" | tee -a "$raw"
+for side in old new; do
+  for engine in replay eager; do
+    grep "side=$side " "$raw" | grep "engine=$engine" | awk -v s="$side" -v e="$engine" '
+      { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        if (v["rep"] > 1) { n++; ups[n] = v["ups"] + 0 } if (v["ups"] + 0 > best) best = v["ups"] + 0 }
+      END { asort(ups); printf "%s %s: best %.0f, median %.0f over %d reps\n", s, e, best, ups[int((n + 1) / 2)], n }' \
+      | tee -a "$raw"
+  done
+done
+echo "raw log: $raw" >&2
