@@ -1,134 +1,196 @@
 package dev.gradtape.nn;
 
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The small part of JSON (RFC 8259) a safetensors header needs, read and written without a
- * library. Parsing gives {@link Map} (insertion-ordered, duplicate keys rejected), {@link List},
- * {@link String}, {@link Long} (integers that fit), {@link Double} (other numbers),
- * {@link Boolean} and {@code null}; malformed text throws an {@link IllegalArgumentException} that
- * gives the character position.
+ * The JSON of a safetensors header, and nothing more: an object of objects whose values are
+ * strings or lists of whole numbers,
+ * <pre>
+ * {"name": {"dtype": "F64", "shape": [2, 3], "data_offsets": [0, 48]}, ...,
+ *  "__metadata__": {"key": "value", ...}}
+ * </pre>
+ * read from UTF-8 bytes and written back. The grammar is fixed at three levels (object, inner
+ * object, list), so the reader is three nested loops, not a recursive descent: no input can drive
+ * it deeper, and a list nested in a list is an error at its second {@code [}. Numbers are whole
+ * and non-negative (as the header's sizes and offsets are), up to {@link Long#MAX_VALUE}; booleans,
+ * {@code null}, fractions and exponents are errors. Keys must be unique. Every error is an
+ * {@link IllegalArgumentException} giving the byte position and the key it was in. The caller
+ * bounds the size of the text.
  */
 final class Json {
-    private final String text;
-    private int pos;
+    /**
+     * The most numbers in one list: a shape of rank 64 (NumPy's limit, 32 before NumPy 2) or
+     * fewer, or two offsets. Bounds what one list of ones can make a small header allocate.
+     */
+    static final int MAX_LIST = 64;
 
-    private Json(String text) {
+    private final byte[] text;
+    private final int end;
+    private int pos;
+    /** The keys being read, for messages. */
+    private String outerKey;
+    private String innerKey;
+
+    private Json(byte[] text, int from, int to) {
         this.text = text;
+        this.pos = from;
+        this.end = to;
     }
 
-    /** Parses one JSON value that fills the whole text (surrounding white space allowed). */
-    static Object parse(String text) {
-        Json p = new Json(text);
-        p.skipSpace();
-        Object v = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected text after the JSON value");
+    /**
+     * Parses {@code text[from, to)}: one header object starting at {@code from}, white space
+     * allowed after it and between tokens. Each inner value is a {@link String} or a {@code long[]}; both maps keep file order.
+     */
+    static Map<String, Map<String, Object>> parseHeader(byte[] text, int from, int to) {
+        return new Json(text, from, to).header();
+    }
+
+    private Map<String, Map<String, Object>> header() {
+        Map<String, Map<String, Object>> header = new LinkedHashMap<>();
+        expect('{'); // the format: the header starts with '{', no white space before it
+        skipSpace();
+        if (peek() != '}') {
+            while (true) {
+                skipSpace();
+                outerKey = string();
+                if (header.containsKey(outerKey)) {
+                    throw error("the key \"" + outerKey + "\" appears twice");
+                }
+                skipSpace();
+                expect(':');
+                skipSpace();
+                header.put(outerKey, inner());
+                outerKey = null;
+                skipSpace();
+                if (peek() == '}') {
+                    break;
+                }
+                expect(',');
+            }
+        }
+        pos++; // }
+        skipSpace();
+        if (pos != end) {
+            throw error("unexpected text after the header object");
+        }
+        return header;
+    }
+
+    private Map<String, Object> inner() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        expect('{');
+        skipSpace();
+        if (peek() != '}') {
+            while (true) {
+                skipSpace();
+                innerKey = string();
+                if (map.containsKey(innerKey)) {
+                    throw error("the key \"" + innerKey + "\" appears twice");
+                }
+                skipSpace();
+                expect(':');
+                skipSpace();
+                map.put(innerKey, peek() == '[' ? numbers() : string());
+                innerKey = null;
+                skipSpace();
+                if (peek() == '}') {
+                    break;
+                }
+                expect(',');
+            }
+        }
+        pos++; // }
+        return map;
+    }
+
+    private long[] numbers() {
+        pos++; // [
+        long[] out = new long[4];
+        int n = 0;
+        skipSpace();
+        if (peek() != ']') {
+            while (true) {
+                skipSpace();
+                if (n == MAX_LIST) {
+                    throw error("a list holds more than " + MAX_LIST + " numbers");
+                }
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, 2 * n);
+                }
+                out[n++] = number();
+                skipSpace();
+                if (peek() == ']') {
+                    break;
+                }
+                expect(',');
+            }
+        }
+        pos++; // ]
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** A whole number >= 0: "0" or a digit 1-9 and more digits. */
+    private long number() {
+        int start = pos;
+        long v = 0;
+        while (pos < end && text[pos] >= '0' && text[pos] <= '9') {
+            int digit = text[pos] - '0';
+            if (v > (Long.MAX_VALUE - digit) / 10) {
+                throw error("the number is larger than " + Long.MAX_VALUE);
+            }
+            v = 10 * v + digit;
+            pos++;
+        }
+        if (pos == start) {
+            throw error("expected a whole number >= 0");
+        }
+        if (text[start] == '0' && pos - start > 1) {
+            pos = start;
+            throw error("a number may not have a leading zero");
+        }
+        if (pos < end && (text[pos] == '.' || text[pos] == 'e' || text[pos] == 'E')) {
+            throw error("expected a whole number >= 0, without a fraction or exponent");
         }
         return v;
     }
 
-    private Object value() {
-        if (pos >= text.length()) {
-            throw error("the text ends where a value was expected");
-        }
-        char c = text.charAt(pos);
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || c >= '0' && c <= '9') {
-                    yield number();
-                }
-                throw error("unexpected character '" + c + "'");
-            }
-        };
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        pos++; // {
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return map;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a string key");
-            }
-            int keyAt = pos;
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            Object v = value();
-            if (map.containsKey(key)) {
-                pos = keyAt;
-                throw error("duplicate key \"" + key + "\"");
-            }
-            map.put(key, v);
-            skipSpace();
-            char c = next();
-            if (c == '}') {
-                return map;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or '}'");
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> list = new ArrayList<>();
-        pos++; // [
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            skipSpace();
-            list.add(value());
-            skipSpace();
-            char c = next();
-            if (c == ']') {
-                return list;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or ']'");
-            }
-        }
-    }
-
+    /** A string: UTF-8 bytes checked strictly, and the escapes of RFC 8259. */
     private String string() {
-        pos++; // opening quote
+        expect('"');
         StringBuilder sb = new StringBuilder();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         while (true) {
-            char c = next();
-            if (c == '"') {
-                return sb.toString();
+            int run = pos;
+            while (pos < end && text[pos] != '"' && text[pos] != '\\' && (text[pos] & 0xff) >= 0x20) {
+                pos++;
             }
-            if (c < 0x20) {
-                pos--;
-                throw error("control character in a string");
+            if (pos > run) {
+                try {
+                    CharBuffer chars = utf8.decode(ByteBuffer.wrap(text, run, pos - run));
+                    sb.append(chars);
+                } catch (CharacterCodingException e) {
+                    pos = run;
+                    throw error("a string is not valid UTF-8");
+                }
+            }
+            char c = (char) next();
+            if (c == '"') {
+                break;
             }
             if (c != '\\') {
-                sb.append(c);
-                continue;
+                pos--;
+                throw error("a control character (byte " + (int) c + ") in a string; it must be escaped");
             }
-            char e = next();
+            char e = (char) next();
             switch (e) {
                 case '"', '\\', '/' -> sb.append(e);
                 case 'b' -> sb.append('\b');
@@ -136,150 +198,112 @@ final class Json {
                 case 'n' -> sb.append('\n');
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("truncated \\u escape");
-                    }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    pos += 4;
-                }
+                case 'u' -> sb.append(hex4());
                 default -> {
                     pos--;
-                    throw error("bad escape '\\" + e + "'");
+                    throw error("the escape '\\" + e + "' does not exist in JSON");
                 }
             }
         }
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        boolean integral = true;
-        digits();
-        if (pos < text.length() && text.charAt(pos) == '.') {
-            integral = false;
-            pos++;
-            digits();
-        }
-        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
-            integral = false;
-            pos++;
-            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
-                pos++;
-            }
-            digits();
-        }
-        String s = text.substring(start, pos);
-        if (s.matches("-?0\\d.*")) {
-            pos = start;
-            throw error("a number may not have a leading zero");
-        }
-        if (integral) {
-            try {
-                return Long.parseLong(s);
-            } catch (NumberFormatException tooBig) {
-                return Double.parseDouble(s);
+        String s = sb.toString();
+        for (int i = 0; i < s.length(); i++) {
+            // only \\u escapes can make these: a surrogate must be half of a pair, high then low
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw error("a string holds an unpaired surrogate \\u" + Integer.toHexString(c));
             }
         }
-        return Double.parseDouble(s);
+        return s;
     }
 
-    private void digits() {
-        int start = pos;
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
-            pos++;
+    private char hex4() {
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            int d = Character.digit(next(), 16);
+            if (d < 0) {
+                pos--;
+                throw error("a \\u escape needs four hex digits");
+            }
+            v = 16 * v + d;
         }
-        if (pos == start) {
-            throw error("expected a digit");
-        }
-    }
-
-    private Object literal(String word, Object v) {
-        if (!text.startsWith(word, pos)) {
-            throw error("expected '" + word + "'");
-        }
-        pos += word.length();
-        return v;
+        return (char) v;
     }
 
     private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
+        while (pos < end && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n'
+                || text[pos] == '\r')) {
             pos++;
         }
     }
 
-    private char peek() {
-        if (pos >= text.length()) {
-            throw error("the text ends too early");
+    private int peek() {
+        if (pos >= end) {
+            throw error("the header ends too early");
         }
-        return text.charAt(pos);
+        return text[pos] & 0xff;
     }
 
-    private char next() {
-        char c = peek();
+    private int next() {
+        int c = peek();
         pos++;
         return c;
     }
 
     private void expect(char c) {
-        if (next() != c) {
-            pos--;
-            throw error("expected '" + c + "'");
+        if (peek() != c) {
+            int b = peek();
+            throw error("expected '" + c + "' but found " + (b >= 0x20 && b < 0x7f
+                    ? "'" + (char) b + "'" : "byte " + b)
+                    + (c == '"' && b == '[' ? " (a header value nests no deeper than a list)" : ""));
         }
+        pos++;
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("invalid JSON at character " + pos + ": " + what);
+        String in = outerKey == null ? "" : innerKey == null ? " (in \"" + outerKey + "\")"
+                : " (in \"" + outerKey + "\" / \"" + innerKey + "\")";
+        return new IllegalArgumentException("invalid header JSON at byte " + pos + in + ": " + what);
     }
 
     // ---------------------------------------------------------------- writing
 
     /**
-     * Writes a value made of maps with string keys, lists, strings, integral numbers and
-     * booleans, compactly (no spaces).
+     * The header of {@link #parseHeader} (inner values {@link String} or {@code long[]}), written
+     * compactly (no spaces).
      */
-    static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value);
-        return sb.toString();
-    }
-
-    private static void write(StringBuilder sb, Object v) {
-        if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(first ? "" : ",");
-                first = false;
-                quote(sb, (String) e.getKey());
+    static String writeHeader(Map<String, ? extends Map<String, ?>> header) {
+        StringBuilder sb = new StringBuilder("{");
+        String comma = "";
+        for (Map.Entry<String, ? extends Map<String, ?>> outer : header.entrySet()) {
+            sb.append(comma);
+            comma = ",";
+            quote(sb, outer.getKey());
+            sb.append(":{");
+            String innerComma = "";
+            for (Map.Entry<String, ?> e : outer.getValue().entrySet()) {
+                sb.append(innerComma);
+                innerComma = ",";
+                quote(sb, e.getKey());
                 sb.append(':');
-                write(sb, e.getValue());
+                if (e.getValue() instanceof String s) {
+                    quote(sb, s);
+                } else if (e.getValue() instanceof long[] l) {
+                    sb.append('[');
+                    for (int i = 0; i < l.length; i++) {
+                        sb.append(i == 0 ? "" : ",").append(l[i]);
+                    }
+                    sb.append(']');
+                } else {
+                    throw new IllegalArgumentException("Json.writeHeader: cannot write " + e.getValue()
+                            + "; a header value is a string or a list of whole numbers");
+                }
             }
             sb.append('}');
-        } else if (v instanceof List<?> l) {
-            sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                sb.append(i == 0 ? "" : ",");
-                write(sb, l.get(i));
-            }
-            sb.append(']');
-        } else if (v instanceof String s) {
-            quote(sb, s);
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Boolean) {
-            sb.append(v);
-        } else {
-            throw new IllegalArgumentException("Json.write: cannot write " + v);
         }
+        return sb.append('}').toString();
     }
 
     private static void quote(StringBuilder sb, String s) {

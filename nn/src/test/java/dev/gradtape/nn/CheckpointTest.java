@@ -156,7 +156,7 @@ class CheckpointTest {
         byte[] corrupt = bytes.clone();
         corrupt[9] = '}';
         Files.write(file, corrupt);
-        rejectsUnchanged(file, model, adam, "not valid JSON");
+        rejectsUnchanged(file, model, adam, "invalid header JSON at byte 2");
     }
 
     @Test
