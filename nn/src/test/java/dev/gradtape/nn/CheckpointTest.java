@@ -121,6 +121,37 @@ class CheckpointTest {
         assertBitIdentical(snapshot(model), snapshot(other));
     }
 
+    /** The snippet of docs/using-gradtape.md (and nn/README.md) that saves and loads, run here. */
+    @Test
+    void the_docs_save_and_load_snippet_works_as_it_says() {
+        SplittableRandom rng = new SplittableRandom(7);
+        Sequential model = new Sequential(new Dense(2, 8, rng), new Tanh(), new Dense(8, 1, rng));
+        Adam adam = new Adam(0.01);
+        Tensor x = Tensor.matrix(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+        Tensor y = Tensor.matrix(new double[][] {{0}, {1}, {1}, {2}});
+        for (int step = 0; step < 5; step++) {
+            Training.step(model, Losses::meanSquaredError, adam, x, y);
+        }
+        // -- as in the docs
+        Path file = dir.resolve("model.safetensors");
+        Checkpoint.save(file, model, adam);                    // parameters and Adam's state, atomically
+
+        Sequential restored = new Sequential(new Dense(2, 8, new SplittableRandom(0)), new Tanh(),
+                new Dense(8, 1, new SplittableRandom(0)));     // the same architecture; any initial weights
+        Adam resumed = new Adam(0.01);
+        Checkpoint.load(file, restored, resumed);              // training goes on where it stopped, bit for bit
+        // --
+        Map<String, Tensor> saved = snapshot(model);
+        assertBitIdentical(saved, snapshot(restored));
+        Training.step(model, Losses::meanSquaredError, adam, x, y);
+        Training.step(restored, Losses::meanSquaredError, resumed, x, y);
+        assertBitIdentical(snapshot(model), snapshot(restored));
+        Sequential weightsOnly = new Sequential(new Dense(2, 8, new SplittableRandom(0)), new Tanh(),
+                new Dense(8, 1, new SplittableRandom(0)));
+        Checkpoint.load(file, weightsOnly, null);              // or the weights alone, to evaluate
+        assertBitIdentical(saved, snapshot(weightsOnly));
+    }
+
     // ---------------------------------------------------------------- bad input changes nothing
 
     /** Asserts that loading {@code file} throws with all {@code fragments} and changes nothing. */
