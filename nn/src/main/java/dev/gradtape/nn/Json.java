@@ -6,8 +6,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The JSON of a safetensors header, and nothing more: an object of objects whose values are
@@ -33,6 +35,9 @@ final class Json {
 
     private final byte[] text;
     private final int end;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int pos;
     /** The keys being read, for messages. */
     private String outerKey;
@@ -44,29 +49,43 @@ final class Json {
         this.end = to;
     }
 
-    /**
-     * Parses {@code text[from, to)}: one header object starting at {@code from}, white space
-     * allowed after it and between tokens. Each inner value is a {@link String} or a {@code long[]}; both maps keep file order.
-     */
-    static Map<String, Map<String, Object>> parseHeader(byte[] text, int from, int to) {
-        return new Json(text, from, to).header();
+    /** Receives the header's members one by one, in file order, as they are read. */
+    interface Members {
+        /** One member: its key, and its object (values {@link String} or {@code long[]}). */
+        void accept(String key, Map<String, Object> value);
     }
 
-    private Map<String, Map<String, Object>> header() {
+    /**
+     * Parses {@code text[from, to)}: one header object starting at {@code from}, white space
+     * allowed after it and between tokens, handing each member to {@code out} as soon as it is
+     * read (so a caller keeps what it needs of each, not the whole tree).
+     */
+    static void parseHeader(byte[] text, int from, int to, Members out) {
+        new Json(text, from, to).header(out);
+    }
+
+    /** The whole header as a map in file order; for tests and small headers. */
+    static Map<String, Map<String, Object>> parseHeader(byte[] text, int from, int to) {
         Map<String, Map<String, Object>> header = new LinkedHashMap<>();
+        parseHeader(text, from, to, header::put);
+        return header;
+    }
+
+    private void header(Members out) {
+        Set<String> keys = new HashSet<>();
         expect('{'); // the format: the header starts with '{', no white space before it
         skipSpace();
         if (peek() != '}') {
             while (true) {
                 skipSpace();
                 outerKey = string();
-                if (header.containsKey(outerKey)) {
+                if (!keys.add(outerKey)) {
                     throw error("the key \"" + outerKey + "\" appears twice");
                 }
                 skipSpace();
                 expect(':');
                 skipSpace();
-                header.put(outerKey, inner());
+                out.accept(outerKey, inner());
                 outerKey = null;
                 skipSpace();
                 if (peek() == '}') {
@@ -80,11 +99,10 @@ final class Json {
         if (pos != end) {
             throw error("unexpected text after the header object");
         }
-        return header;
     }
 
     private Map<String, Object> inner() {
-        Map<String, Object> map = new LinkedHashMap<>();
+        Map<String, Object> map = new LinkedHashMap<>(4);
         expect('{');
         skipSpace();
         if (peek() != '}') {
@@ -165,9 +183,6 @@ final class Json {
     private String string() {
         expect('"');
         StringBuilder sb = new StringBuilder();
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         while (true) {
             int run = pos;
             while (pos < end && text[pos] != '"' && text[pos] != '\\' && (text[pos] & 0xff) >= 0x20) {

@@ -62,6 +62,13 @@ public final class SafeTensors {
     public static final String CHECKSUM_KEY = "data_crc32c";
     /** The largest header read (the reference implementation's limit), against corrupt lengths. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
+    /**
+     * Bytes of heap that reading may take per header byte, at most: a header of tiny entries
+     * (a few bytes of JSON each, but objects, strings and map entries in memory) measured about
+     * 8 for tensors and 25 for metadata strings. Headers that could need more than the heap has are
+     * refused before they are parsed, not met by an OutOfMemoryError.
+     */
+    static final int HEAP_PER_HEADER_BYTE = 32;
     /** How much of the data section is read at a time. */
     private static final int CHUNK_BYTES = 1 << 20;
 
@@ -277,6 +284,13 @@ public final class SafeTensors {
                     + " bytes but " + (size - 8) + " bytes follow it; the file is truncated or"
                     + " not a safetensors file");
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (n > heap / HEAP_PER_HEADER_BYTE) {
+            throw new CheckpointException(where + "the header is " + n + " bytes, and reading it"
+                    + " may take up to " + HEAP_PER_HEADER_BYTE + " times that, more than this JVM's"
+                    + " largest heap (" + heap + " bytes); start it with a larger -Xmx to read"
+                    + " this file");
+        }
         byte[] text = new byte[(int) n];
         src.readFully(8, ByteBuffer.wrap(text));
         if (text[0] != '{') {
@@ -284,22 +298,20 @@ public final class SafeTensors {
                     + String.format("%02x", text[0] & 0xff) + "; a safetensors header must start with '{'"
                     + " (0x7b), with no white space before it");
         }
-        Map<String, Map<String, Object>> header;
-        try {
-            header = Json.parseHeader(text, 0, text.length);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(where + e.getMessage(), e);
-        }
         long dataStart = 8 + n;
         long dataLength = size - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Object>> e : header.entrySet()) {
-            if (e.getKey().equals(METADATA_KEY)) {
-                readMetadata(where, e.getValue(), metadata);
-            } else {
-                entries.add(Entry.parse(where, e.getKey(), e.getValue(), dataLength));
-            }
+        try {
+            Json.parseHeader(text, 0, text.length, (key, value) -> {
+                if (key.equals(METADATA_KEY)) {
+                    readMetadata(where, value, metadata);
+                } else {
+                    entries.add(Entry.parse(where, key, value, dataLength));
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(where + e.getMessage(), e);
         }
         String checksum = metadata.get(CHECKSUM_KEY);
         if (checksum != null && !checksum.matches("[0-9a-f]{8}")) {
@@ -311,11 +323,11 @@ public final class SafeTensors {
         for (Entry en : entries) {
             elements += en.count;
         }
-        long heap = Runtime.getRuntime().maxMemory();
-        if (elements > heap / 8) {
+        if (elements > (heap - HEAP_PER_HEADER_BYTE * n) / 8) {
             throw new CheckpointException(where + "the tensors hold " + elements + " elements, "
-                    + 8 * elements + " bytes as doubles, more than this JVM's largest heap ("
-                    + heap + " bytes); start it with a larger -Xmx to read this file");
+                    + 8 * elements + " bytes as doubles, which with the header would take more than"
+                    + " this JVM's largest heap (" + heap + " bytes); start it with a larger -Xmx"
+                    + " to read this file");
         }
 
         // The data, in pieces and in file order, through the checksum into the tensors.

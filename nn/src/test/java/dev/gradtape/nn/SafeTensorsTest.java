@@ -189,7 +189,7 @@ class SafeTensorsTest {
     void corrupt_headers_are_rejected() {
         rejects(file("{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]", 16), "ends too early");
         rejects(file("[1, 2]", 0), "start with '{'");
-        rejects(file("{\"x\":{},\"x\":{}}", 0), "appears twice");
+        rejects(file("{\"x\":" + ONE.substring(5, ONE.length() - 1) + ",\"x\":{}}", 16), "\"x\" appears twice");
         byte[] badUtf8 = file("{\"\u00e9\":1}", 0);
         badUtf8[10] = (byte) 0xff;
         rejects(badUtf8, "UTF-8");
@@ -340,6 +340,41 @@ class SafeTensorsTest {
         Path file = sparse("bigger-than-heap.safetensors", start, start.length + offset);
         rejectsFile(file, (long) tensors * Integer.MAX_VALUE + " elements",
                 "largest heap (" + Runtime.getRuntime().maxMemory() + " bytes)", "-Xmx");
+    }
+
+    /** A header of {@code bytes} bytes made of the smallest metadata entries, dear in memory. */
+    private static String tinyMetadata(int bytes) {
+        StringBuilder sb = new StringBuilder("{\"__metadata__\":{");
+        for (int i = 0; sb.length() < bytes - 8; i++) {
+            sb.append(i == 0 ? "" : ",").append('"').append(Integer.toString(i, 36)).append("\":\"\"");
+        }
+        return sb.append("}}").toString();
+    }
+
+    @Test
+    void under_a_64_mb_heap_large_headers_and_tensors_are_refused_not_an_out_of_memory_error()
+            throws IOException, InterruptedException {
+        // regression: a 1 GB file under -Xmx512m threw OutOfMemoryError. Here, in a JVM with 64 MiB:
+        // a header of tiny entries just within maxMemory / 32 loads, one beyond is refused, and so
+        // is a (sparse) file naming 96 MiB of tensors.
+        Path fits = dir.resolve("fits.safetensors");
+        Files.write(fits, file(tinyMetadata(1_700_000), 0));
+        Path beyond = dir.resolve("beyond.safetensors");
+        Files.write(beyond, file(tinyMetadata(2_500_000), 0));
+        String big = "{\"w\":{\"dtype\":\"F64\",\"shape\":[12582912],\"data_offsets\":[0,100663296]}}";
+        Path tensors = sparse("tensors.safetensors", file(big, 0), 8 + big.length() + 100_663_296L);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), ReadUnderSmallHeap.class.getName(),
+                fits.toString(), beyond.toString(), tensors.toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor(), String.join("\n", lines));
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).matches("read 0 \\d+"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("CheckpointException: ") && lines.get(1).contains("header is 2500"),
+                lines.get(1));
+        assertTrue(lines.get(1).contains("-Xmx"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("CheckpointException: ") && lines.get(2).contains("12582912 elements"),
+                lines.get(2));
     }
 
     // ---------------------------------------------------------------- the checksum
