@@ -1,47 +1,50 @@
 package dev.gradtape.nn;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The JSON of a safetensors header, and nothing more: an object of objects whose values are
- * strings or lists of whole numbers,
+ * The JSON of a safetensors header and nothing more, read from UTF-8 bytes and written back: an
+ * object of objects whose values are strings or lists of whole numbers,
  * <pre>
  * {"name": {"dtype": "F64", "shape": [2, 3], "data_offsets": [0, 48]}, ...,
  *  "__metadata__": {"key": "value", ...}}
  * </pre>
- * read from UTF-8 bytes and written back. The grammar is fixed at three levels (object, inner
- * object, list), so the reader is three nested loops, not a recursive descent: no input can drive
- * it deeper, and a list nested in a list is an error at its second {@code [}. Numbers are whole
- * and non-negative (as the header's sizes and offsets are), up to {@link Long#MAX_VALUE}; booleans,
- * {@code null}, fractions and exponents are errors. Keys must be unique. Every error is an
- * {@link IllegalArgumentException} giving the byte position and the key it was in. The caller
- * bounds the size of the text.
+ * The grammar has three fixed levels (object, inner object, list), so the reader is a loop per
+ * level and no recursion: no input can drive it deeper, and a list in a list is an error at its
+ * second {@code [}. Numbers are whole, from 0 to {@link Long#MAX_VALUE} (sizes and offsets);
+ * booleans, {@code null}, signs, fractions and exponents are errors, and so are repeated keys.
+ * Errors are {@link IllegalArgumentException}s giving the byte and the keys. The caller bounds the
+ * text's size.
  */
 final class Json {
     /**
      * The most numbers in one list: a shape of rank 64 (NumPy's limit, 32 before NumPy 2) or
-     * fewer, or two offsets. Bounds what one list of ones can make a small header allocate.
+     * two offsets. Bounds what one list of ones can make a small header allocate.
      */
     static final int MAX_LIST = 64;
 
+    /** Receives the header's members in file order, each as soon as it is read. */
+    interface Members {
+        /** One member: its key and its object, whose values are {@link String} or {@code long[]}. */
+        void accept(String key, Map<String, Object> value);
+    }
+
     private final byte[] text;
     private final int end;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int pos;
-    /** The keys being read, for messages. */
-    private String outerKey;
+    private String outerKey; // the keys being read, for messages
     private String innerKey;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
     private Json(byte[] text, int from, int to) {
         this.text = text;
@@ -49,128 +52,71 @@ final class Json {
         this.end = to;
     }
 
-    /** Receives the header's members one by one, in file order, as they are read. */
-    interface Members {
-        /** One member: its key, and its object (values {@link String} or {@code long[]}). */
-        void accept(String key, Map<String, Object> value);
-    }
-
     /**
-     * Parses {@code text[from, to)}: one header object starting at {@code from}, white space
-     * allowed after it and between tokens, handing each member to {@code out} as soon as it is
-     * read (so a caller keeps what it needs of each, not the whole tree).
+     * Parses {@code text[from, to)}: a header object starting at {@code from} (no white space
+     * before it), white space allowed between tokens and after it.
      */
     static void parseHeader(byte[] text, int from, int to, Members out) {
-        new Json(text, from, to).header(out);
-    }
-
-    /** The whole header as a map in file order; for tests and small headers. */
-    static Map<String, Map<String, Object>> parseHeader(byte[] text, int from, int to) {
-        Map<String, Map<String, Object>> header = new LinkedHashMap<>();
-        parseHeader(text, from, to, header::put);
-        return header;
-    }
-
-    private void header(Members out) {
-        Set<String> keys = new HashSet<>();
-        expect('{'); // the format: the header starts with '{', no white space before it
-        skipSpace();
-        if (peek() != '}') {
-            while (true) {
-                skipSpace();
-                outerKey = string();
-                if (!keys.add(outerKey)) {
-                    throw error("the key \"" + outerKey + "\" appears twice");
-                }
-                skipSpace();
-                expect(':');
-                skipSpace();
-                out.accept(outerKey, inner());
-                outerKey = null;
-                skipSpace();
-                if (peek() == '}') {
-                    break;
-                }
-                expect(',');
-            }
+        Json p = new Json(text, from, to);
+        Set<String> seen = new HashSet<>();
+        p.expect('{');
+        if (!p.closes('}')) {
+            do {
+                p.outerKey = p.key(seen);
+                seen.add(p.outerKey);
+                out.accept(p.outerKey, p.inner());
+                p.outerKey = null;
+            } while (p.more('}'));
         }
-        pos++; // }
-        skipSpace();
-        if (pos != end) {
-            throw error("unexpected text after the header object");
+        p.skipSpace();
+        if (p.pos != p.end) {
+            throw p.error("unexpected text after the header object");
         }
     }
 
     private Map<String, Object> inner() {
         Map<String, Object> map = new LinkedHashMap<>(4);
         expect('{');
-        skipSpace();
-        if (peek() != '}') {
-            while (true) {
-                skipSpace();
-                innerKey = string();
-                if (map.containsKey(innerKey)) {
-                    throw error("the key \"" + innerKey + "\" appears twice");
-                }
-                skipSpace();
-                expect(':');
-                skipSpace();
+        if (!closes('}')) {
+            do {
+                innerKey = key(map.keySet());
                 map.put(innerKey, peek() == '[' ? numbers() : string());
                 innerKey = null;
-                skipSpace();
-                if (peek() == '}') {
-                    break;
-                }
-                expect(',');
-            }
+            } while (more('}'));
         }
-        pos++; // }
         return map;
     }
 
     private long[] numbers() {
-        pos++; // [
-        long[] out = new long[4];
+        long[] out = new long[MAX_LIST];
         int n = 0;
-        skipSpace();
-        if (peek() != ']') {
-            while (true) {
-                skipSpace();
+        expect('[');
+        if (!closes(']')) {
+            do {
                 if (n == MAX_LIST) {
                     throw error("a list holds more than " + MAX_LIST + " numbers");
                 }
-                if (n == out.length) {
-                    out = java.util.Arrays.copyOf(out, 2 * n);
-                }
-                out[n++] = number();
                 skipSpace();
-                if (peek() == ']') {
-                    break;
-                }
-                expect(',');
-            }
+                out[n++] = number();
+            } while (more(']'));
         }
-        pos++; // ]
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
-    /** A whole number >= 0: "0" or a digit 1-9 and more digits. */
+    /** A whole number >= 0: "0", or a digit 1-9 and more digits. */
     private long number() {
         int start = pos;
         long v = 0;
-        while (pos < end && text[pos] >= '0' && text[pos] <= '9') {
-            int digit = text[pos] - '0';
-            if (v > (Long.MAX_VALUE - digit) / 10) {
+        for (; pos < end && text[pos] >= '0' && text[pos] <= '9'; pos++) {
+            if (v > (Long.MAX_VALUE - (text[pos] - '0')) / 10) {
                 throw error("the number is larger than " + Long.MAX_VALUE);
             }
-            v = 10 * v + digit;
-            pos++;
+            v = 10 * v + text[pos] - '0';
         }
         if (pos == start) {
             throw error("expected a whole number >= 0");
         }
         if (text[start] == '0' && pos - start > 1) {
-            pos = start;
             throw error("a number may not have a leading zero");
         }
         if (pos < end && (text[pos] == '.' || text[pos] == 'e' || text[pos] == 'E')) {
@@ -179,7 +125,20 @@ final class Json {
         return v;
     }
 
-    /** A string: UTF-8 bytes checked strictly, and the escapes of RFC 8259. */
+    /** A key not in {@code taken}, and the ':' after it. */
+    private String key(Set<String> taken) {
+        skipSpace();
+        String key = string();
+        if (taken.contains(key)) {
+            throw error("the key \"" + key + "\" appears twice");
+        }
+        skipSpace();
+        expect(':');
+        skipSpace();
+        return key;
+    }
+
+    /** A string: its UTF-8 checked strictly, with the escapes of RFC 8259. */
     private String string() {
         expect('"');
         StringBuilder sb = new StringBuilder();
@@ -188,50 +147,40 @@ final class Json {
             while (pos < end && text[pos] != '"' && text[pos] != '\\' && (text[pos] & 0xff) >= 0x20) {
                 pos++;
             }
-            if (pos > run) {
-                try {
-                    CharBuffer chars = utf8.decode(ByteBuffer.wrap(text, run, pos - run));
-                    sb.append(chars);
-                } catch (CharacterCodingException e) {
-                    pos = run;
-                    throw error("a string is not valid UTF-8");
-                }
+            try {
+                sb.append(utf8.decode(ByteBuffer.wrap(text, run, pos - run)));
+            } catch (CharacterCodingException e) {
+                pos = run;
+                throw error("a string is not valid UTF-8");
             }
-            char c = (char) next();
+            int c = next();
             if (c == '"') {
                 break;
-            }
-            if (c != '\\') {
+            } else if (c != '\\') {
                 pos--;
-                throw error("a control character (byte " + (int) c + ") in a string; it must be escaped");
+                throw error("a control character (byte " + c + ") in a string; it must be escaped");
             }
-            char e = (char) next();
+            int e = next();
             switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
+                case '"', '\\', '/' -> sb.append((char) e);
                 case 'b' -> sb.append('\b');
                 case 'f' -> sb.append('\f');
                 case 'n' -> sb.append('\n');
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
                 case 'u' -> sb.append(hex4());
-                default -> {
-                    pos--;
-                    throw error("the escape '\\" + e + "' does not exist in JSON");
-                }
+                default -> throw error("the escape '\\" + (char) e + "' does not exist in JSON");
             }
         }
-        String s = sb.toString();
-        for (int i = 0; i < s.length(); i++) {
-            // only \\u escapes can make these: a surrogate must be half of a pair, high then low
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+        for (int i = 0; i < sb.length(); i++) { // \\u escapes may leave half a surrogate pair
+            if (Character.isHighSurrogate(sb.charAt(i)) && i + 1 < sb.length()
+                    && Character.isLowSurrogate(sb.charAt(i + 1))) {
                 i++;
-            } else if (Character.isSurrogate(c)) {
-                throw error("a string holds an unpaired surrogate \\u" + Integer.toHexString(c));
+            } else if (Character.isSurrogate(sb.charAt(i))) {
+                throw error("a string holds an unpaired surrogate \\u" + Integer.toHexString(sb.charAt(i)));
             }
         }
-        return s;
+        return sb.toString();
     }
 
     private char hex4() {
@@ -239,7 +188,6 @@ final class Json {
         for (int k = 0; k < 4; k++) {
             int d = Character.digit(next(), 16);
             if (d < 0) {
-                pos--;
                 throw error("a \\u escape needs four hex digits");
             }
             v = 16 * v + d;
@@ -247,9 +195,29 @@ final class Json {
         return (char) v;
     }
 
+    /** After an opening bracket: true (and past it) if {@code close} follows at once. */
+    private boolean closes(char close) {
+        skipSpace();
+        if (peek() == close) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /** After a value: true past a ',', false past {@code close}. */
+    private boolean more(char close) {
+        skipSpace();
+        if (peek() == ',') {
+            pos++;
+            return true;
+        }
+        expect(close);
+        return false;
+    }
+
     private void skipSpace() {
-        while (pos < end && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n'
-                || text[pos] == '\r')) {
+        while (pos < end && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r')) {
             pos++;
         }
     }
@@ -268,52 +236,35 @@ final class Json {
     }
 
     private void expect(char c) {
-        if (peek() != c) {
-            int b = peek();
-            throw error("expected '" + c + "' but found " + (b >= 0x20 && b < 0x7f
-                    ? "'" + (char) b + "'" : "byte " + b)
-                    + (c == '"' && b == '[' ? " (a header value nests no deeper than a list)" : ""));
+        int b = peek();
+        if (b != c) {
+            throw error("expected '" + c + "' but found " + (b >= 0x20 && b < 0x7f ? "'" + (char) b + "'"
+                    : "byte " + b));
         }
         pos++;
     }
 
     private IllegalArgumentException error(String what) {
-        String in = outerKey == null ? "" : innerKey == null ? " (in \"" + outerKey + "\")"
-                : " (in \"" + outerKey + "\" / \"" + innerKey + "\")";
+        String in = outerKey == null ? "" : " (in \"" + outerKey + "\"" + (innerKey == null ? ""
+                : " / \"" + innerKey + "\"") + ")";
         return new IllegalArgumentException("invalid header JSON at byte " + pos + in + ": " + what);
     }
 
-    // ---------------------------------------------------------------- writing
-
-    /**
-     * The header of {@link #parseHeader} (inner values {@link String} or {@code long[]}), written
-     * compactly (no spaces).
-     */
+    /** Writes a header of the shape {@link #parseHeader} reads, compactly (no white space). */
     static String writeHeader(Map<String, ? extends Map<String, ?>> header) {
         StringBuilder sb = new StringBuilder("{");
-        String comma = "";
         for (Map.Entry<String, ? extends Map<String, ?>> outer : header.entrySet()) {
-            sb.append(comma);
-            comma = ",";
-            quote(sb, outer.getKey());
-            sb.append(":{");
-            String innerComma = "";
+            quote(sb.append(sb.length() > 1 ? "," : ""), outer.getKey()).append(":{");
+            int at = sb.length();
             for (Map.Entry<String, ?> e : outer.getValue().entrySet()) {
-                sb.append(innerComma);
-                innerComma = ",";
-                quote(sb, e.getKey());
-                sb.append(':');
+                quote(sb.append(sb.length() > at ? "," : ""), e.getKey()).append(':');
                 if (e.getValue() instanceof String s) {
                     quote(sb, s);
                 } else if (e.getValue() instanceof long[] l) {
-                    sb.append('[');
-                    for (int i = 0; i < l.length; i++) {
-                        sb.append(i == 0 ? "" : ",").append(l[i]);
-                    }
-                    sb.append(']');
+                    sb.append(Arrays.toString(l).replace(" ", ""));
                 } else {
                     throw new IllegalArgumentException("Json.writeHeader: cannot write " + e.getValue()
-                            + "; a header value is a string or a list of whole numbers");
+                            + "; a header value is a string or a long[]");
                 }
             }
             sb.append('}');
@@ -321,25 +272,18 @@ final class Json {
         return sb.append('}').toString();
     }
 
-    private static void quote(StringBuilder sb, String s) {
+    private static StringBuilder quote(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (char c : s.toCharArray()) {
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
+                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
             }
         }
-        sb.append('"');
+        return sb.append('"');
     }
 }

@@ -216,7 +216,9 @@ class SafeTensorsTest {
 
     private static Map<String, Map<String, Object>> parse(String json) {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        return Json.parseHeader(b, 0, b.length);
+        Map<String, Map<String, Object>> header = new LinkedHashMap<>();
+        Json.parseHeader(b, 0, b.length, header::put);
+        return header;
     }
 
     private static void invalid(String json, String fragment) {
