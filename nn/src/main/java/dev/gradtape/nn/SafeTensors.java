@@ -35,9 +35,9 @@ import java.util.zip.CRC32C;
  * </pre>
  * gradtape writes F64 (every tensor is double), pads the header with spaces to a multiple of 8
  * bytes (as the reference implementation does, so the data is aligned) and reads F64 and F32
- * (widened to double). Writing goes to a temporary file in the same folder which is then renamed
- * over the target atomically, so a crash leaves either the old file or the new one, never a
- * mixture.
+ * (widened to double). Writing goes to a temporary file in the same folder, flushed to disk,
+ * which is then renamed over the target atomically (and the folder flushed), so a crash leaves
+ * either the old file or the new one, never a mixture.
  *
  * <p><b>Integrity.</b> Every file written here carries the CRC32C of its data section in the
  * metadata, as {@value #CHECKSUM_KEY} = 8 lowercase hex digits; reading recomputes it and refuses
@@ -119,6 +119,7 @@ public final class SafeTensors {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
+            syncDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("SafeTensors.write: cannot write " + file + ": " + e, e);
         } finally {
@@ -129,6 +130,19 @@ public final class SafeTensors {
                     // the write already failed; that exception is the one to report
                 }
             }
+        }
+    }
+
+    /**
+     * Flushes the folder, so that the rename itself survives a power cut: until then a crash may
+     * bring the old file back. Best effort: where a folder cannot be opened (Windows), the rename
+     * is still atomic.
+     */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // the new file is in place either way
         }
     }
 
