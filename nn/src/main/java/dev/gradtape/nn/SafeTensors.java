@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
@@ -69,6 +70,7 @@ public final class SafeTensors {
      * refused before they are parsed, not met by an OutOfMemoryError.
      */
     static final int HEAP_PER_HEADER_BYTE = 32;
+    private static final Pattern HEX8 = Pattern.compile("[0-9a-f]{8}");
     /** How much of the data section is read at a time. */
     private static final int CHUNK_BYTES = 1 << 20;
 
@@ -328,7 +330,7 @@ public final class SafeTensors {
             throw new CheckpointException(where + e.getMessage(), e);
         }
         String checksum = metadata.get(CHECKSUM_KEY);
-        if (checksum != null && !checksum.matches("[0-9a-f]{8}")) {
+        if (checksum != null && !HEX8.matcher(checksum).matches()) {
             throw new CheckpointException(where + METADATA_KEY + " " + CHECKSUM_KEY + " is '"
                     + checksum + "'; a CRC32C is written as 8 lowercase hex digits");
         }

@@ -1,10 +1,12 @@
 package dev.gradtape.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradtape.autodiff.Tensor;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -81,40 +83,46 @@ class CheckpointIntegrityTest {
         }
         List<String> failures = new ArrayList<>();
         Path file = dir.resolve("flipped.safetensors");
+        Files.write(file, bytes);
         Sequential target = mlp(3);
         Adam fresh = new Adam(0.01);
         Map<String, Tensor> before = snapshot(target, fresh);
-        for (int i = 0; i < bytes.length; i++) {
-            Region region = i < 8 ? Region.LENGTH_FIELD : i < jsonEnd ? Region.HEADER_JSON
-                    : i < headerEnd ? Region.HEADER_PADDING : Region.DATA;
-            for (int bit = 0; bit < 8; bit++) {
-                byte[] flipped = bytes.clone();
-                flipped[i] ^= (byte) (1 << bit);
-                Files.write(file, flipped);
-                String what = "byte " + i + " (" + region + ") bit " + bit;
-                try {
-                    Checkpoint.load(file, target, fresh);
-                    Map<String, Tensor> after = snapshot(target, fresh);
-                    if (region == Region.HEADER_PADDING && sameValues(saved, after)) {
-                        counts.get(region)[1]++;
-                    } else {
-                        counts.get(region)[2]++;
-                        failures.add(what + ": loaded" + (sameValues(saved, after) ? " (same values)"
-                                : " different values"));
+        // flipped in place and back (rewriting the whole file each time costs ext4 a flush)
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            for (int i = 0; i < bytes.length; i++) {
+                Region region = i < 8 ? Region.LENGTH_FIELD : i < jsonEnd ? Region.HEADER_JSON
+                        : i < headerEnd ? Region.HEADER_PADDING : Region.DATA;
+                for (int bit = 0; bit < 8; bit++) {
+                    raf.seek(i);
+                    raf.write(bytes[i] ^ (1 << bit));
+                    String what = "byte " + i + " (" + region + ") bit " + bit;
+                    try {
+                        Checkpoint.load(file, target, fresh);
+                        Map<String, Tensor> after = snapshot(target, fresh);
+                        if (region == Region.HEADER_PADDING && sameValues(saved, after)) {
+                            counts.get(region)[1]++;
+                        } else {
+                            counts.get(region)[2]++;
+                            failures.add(what + ": loaded" + (sameValues(saved, after) ? " (same values)"
+                                    : " different values"));
+                        }
+                        // a new target, so that a later rejection is checked against the untouched one
+                        target = mlp(3);
+                        fresh = new Adam(0.01);
+                    } catch (CheckpointException e) {
+                        counts.get(region)[0]++;
+                        if (!sameValues(before, snapshot(target, fresh))) {
+                            failures.add(what + ": rejected, but the model or optimiser changed");
+                        }
+                    } catch (RuntimeException | Error e) {
+                        failures.add(what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
                     }
-                    // a new target, so that a later rejection is checked against the untouched one
-                    target = mlp(3);
-                    fresh = new Adam(0.01);
-                } catch (CheckpointException e) {
-                    counts.get(region)[0]++;
-                    if (!sameValues(before, snapshot(target, fresh))) {
-                        failures.add(what + ": rejected, but the model or optimiser changed");
-                    }
-                } catch (RuntimeException | Error e) {
-                    failures.add(what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                    raf.seek(i);
+                    raf.write(bytes[i]);
                 }
             }
         }
+        assertArrayEquals(bytes, Files.readAllBytes(file));
         StringBuilder summary = new StringBuilder(8 * bytes.length + " flips of a " + bytes.length
                 + "-byte checkpoint (rejected / harmless / silent):");
         for (Map.Entry<Region, int[]> e : counts.entrySet()) {
