@@ -445,7 +445,8 @@ public final class SafeTensors {
                         + "; expected exactly dtype, shape and data_offsets");
             }
             if (!(m.get("dtype") instanceof String dtype)) {
-                throw new CheckpointException(what + "dtype is not a string");
+                throw new CheckpointException(what + "dtype is " + describe(m.get("dtype"))
+                        + "; expected a string, \"F64\" or \"F32\"");
             }
             int width = switch (dtype) {
                 case "F64" -> 8;
@@ -481,7 +482,7 @@ public final class SafeTensors {
             long end = offsets[1];
             if (begin > end) {
                 throw new CheckpointException(what + "data_offsets [" + begin + ", " + end
-                        + "] run backwards");
+                        + "] run backwards; begin must not exceed end");
             }
             if (end - begin != count * width) {
                 throw new CheckpointException(what + "data_offsets [" + begin + ", " + end
