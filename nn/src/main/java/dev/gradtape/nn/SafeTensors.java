@@ -355,7 +355,8 @@ public final class SafeTensors {
             double[] d = new double[(int) en.count];
             int filled = 0;
             for (long at = en.begin; at < en.end; ) {
-                int len = (int) Math.min(chunk.capacity(), en.end - at); // a multiple of the width
+                // the rest of the tensor, or 1 MiB (a multiple of both widths): whole elements
+                int len = (int) Math.min(chunk.capacity(), en.end - at);
                 chunk.clear().limit(len);
                 src.readFully(dataStart + at, chunk);
                 chunk.flip();
