@@ -14,20 +14,34 @@ import java.util.Objects;
  *
  * <p>Layout: each parameter under its name ("0.kernel"); each optimiser state entry under
  * {@code "optimizer/" + key} ("optimizer/iterations", "optimizer/m/0.kernel"); metadata
- * {@code format = gradtape.checkpoint}, {@code format_version = 1} and {@code optimizer =} the
- * optimiser's class name. A model saved without an optimiser is also a plain safetensors file of
- * its weights that Python reads directly.
+ * {@code format = gradtape.checkpoint}, {@code format_version = 2}, {@code optimizer =} the
+ * optimiser's class name, and {@code data_crc32c}, the checksum {@link SafeTensors} writes. A
+ * model saved without an optimiser is also a plain safetensors file of its weights that Python
+ * reads directly. Version 1 is version 2 without the checksum (gradtape before it had one); such
+ * files still load, unverified.
  *
- * <p>Loading checks everything before changing anything: the file must be intact, must hold every
- * parameter of the model with its exact shape and nothing else (outside "optimizer/"), and, when
- * an optimiser is given, state for that kind of optimiser whose slots fit the parameters. Any
- * problem throws a {@link CheckpointException} naming the parameter and both shapes, and leaves
- * the model and the optimiser as they were.
+ * <p>Loading checks everything before changing anything: the file must be intact (its checksum
+ * matches; version 2 files must have one), must say it is a gradtape checkpoint of version 1 or
+ * 2, must hold every parameter of the model with its exact shape, finite values, and nothing else
+ * (outside "optimizer/"), and, when an optimiser is given, state for that kind of optimiser whose
+ * slots fit the parameters, whose values are finite and whose step count is at most
+ * {@value #MAX_ITERATIONS}. Any problem throws a {@link CheckpointException} naming the file, the
+ * tensor and the values, and leaves the model and the optimiser as they were.
  */
 public final class Checkpoint {
     /** The prefix of optimiser state entries. */
     public static final String OPTIMIZER_PREFIX = "optimizer/";
     static final String FORMAT = "gradtape.checkpoint";
+    /** The version written: 2 adds the data checksum to version 1. */
+    static final String FORMAT_VERSION = "2";
+    /**
+     * The most optimiser steps a checkpoint may record: 2^32, twice the longest run the command
+     * line can start (2^31 - 1 episodes of one update each), 100 minutes of the fastest workload
+     * (about 720,000 updates/s). Larger counts are corrupt or hostile files, and costly: Adam
+     * rebuilds beta^t by t multiplications on its first step after a load (about 9 s at 2^32,
+     * months at 2^53).
+     */
+    static final long MAX_ITERATIONS = 1L << 32;
 
     private Checkpoint() {
     }
@@ -36,8 +50,9 @@ public final class Checkpoint {
      * Writes the model's parameters and, unless {@code optimizerOrNull} is null, the optimiser's
      * state to {@code file}, atomically (a temporary file renamed over the target).
      *
-     * @throws IllegalArgumentException if two parameters share a name, or a name starts with
-     *     {@value #OPTIMIZER_PREFIX}
+     * @throws IllegalArgumentException if two parameters share a name, a name starts with
+     *     {@value #OPTIMIZER_PREFIX}, or a value is NaN or infinite (a checkpoint that could not
+     *     be loaded is not written, so the file there before stays intact)
      */
     public static void save(Path file, Module model, Optimizer optimizerOrNull) {
         Objects.requireNonNull(model, "Checkpoint.save: model is null");
@@ -56,11 +71,22 @@ public final class Checkpoint {
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
-        metadata.put("format_version", "1");
+        metadata.put("format_version", FORMAT_VERSION);
         if (optimizerOrNull != null) {
             metadata.put("optimizer", optimizerOrNull.getClass().getSimpleName());
             for (Map.Entry<String, Tensor> e : optimizerOrNull.state().entrySet()) {
                 all.put(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<String, Tensor> e : all.entrySet()) {
+            String key = e.getKey();
+            String bad = nonFinite(key.startsWith(OPTIMIZER_PREFIX) ? "optimiser state '"
+                    + key.substring(OPTIMIZER_PREFIX.length()) + "'" : "parameter '" + key + "'",
+                    e.getValue());
+            if (bad != null) {
+                throw new IllegalArgumentException("Checkpoint.save(" + file + "): " + bad
+                        + "; a checkpoint holds finite values only (did training diverge?), so"
+                        + " nothing was written (SafeTensors.write saves any values)");
             }
         }
         SafeTensors.write(file, all, metadata);
@@ -71,15 +97,17 @@ public final class Checkpoint {
      * optimiser's state from {@code file}. Optimiser entries in the file are ignored when no
      * optimiser is given.
      *
-     * @throws CheckpointException if the file is truncated or corrupt, lacks a parameter of the
-     *     model, holds one the model does not have, holds a shape that differs (the message names
-     *     the parameter and both shapes), or holds no or unsuitable optimiser state; nothing has
-     *     changed then
+     * @throws CheckpointException if the file is truncated or corrupt (its checksum differs),
+     *     is not a gradtape checkpoint of version 1 or 2, lacks a parameter of the model, holds one
+     *     the model does not have, holds a shape that differs (the message names the parameter and
+     *     both shapes), holds a NaN or infinite value, or holds no or unsuitable optimiser state;
+     *     nothing has changed then
      */
     public static void load(Path file, Module model, Optimizer optimizerOrNull) {
         Objects.requireNonNull(model, "Checkpoint.load: model is null");
         String where = "Checkpoint.load(" + file + "): ";
         SafeTensors.Contents contents = SafeTensors.readContents(file);
+        String version = checkFormat(where, contents.metadata());
         Map<String, Tensor> stored = contents.tensors();
         Map<String, Parameter> params = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
@@ -111,9 +139,15 @@ public final class Checkpoint {
                         + params.keySet());
             }
         }
+        for (Parameter p : params.values()) {
+            String bad = nonFinite("parameter '" + p.name() + "'", stored.get(p.name()));
+            if (bad != null) {
+                throw new CheckpointException(where + bad + "; a checkpoint holds finite values only");
+            }
+        }
         // 2. the optimiser state fits, and is loaded (all or nothing) before any parameter changes
         if (optimizerOrNull != null) {
-            loadOptimizer(where, contents, params, optimizerOrNull);
+            loadOptimizer(where, version, contents, params, optimizerOrNull);
         }
         // 3. nothing can fail from here on
         for (Parameter p : params.values()) {
@@ -121,7 +155,43 @@ public final class Checkpoint {
         }
     }
 
-    private static void loadOptimizer(String where, SafeTensors.Contents contents,
+    /**
+     * The format and version a checkpoint's metadata must state, and the checksum version 2 must
+     * carry (SafeTensors has verified it when present). Returns the version.
+     */
+    private static String checkFormat(String where, Map<String, String> metadata) {
+        String format = metadata.get("format");
+        if (!FORMAT.equals(format)) {
+            throw new CheckpointException(where + (format == null ? "the metadata has no format"
+                    : "the metadata says format=" + format) + "; a gradtape checkpoint says format="
+                    + FORMAT + " (read other safetensors files with SafeTensors.read)");
+        }
+        String version = metadata.get("format_version");
+        if (!"1".equals(version) && !"2".equals(version)) {
+            throw new CheckpointException(where + "format_version is "
+                    + (version == null ? "missing" : "'" + version + "'")
+                    + "; this gradtape reads checkpoints of version 1 and 2");
+        }
+        if (version.equals("2") && !metadata.containsKey(SafeTensors.CHECKSUM_KEY)) {
+            throw new CheckpointException(where + "a version 2 checkpoint must carry "
+                    + SafeTensors.CHECKSUM_KEY + " in its metadata, and this one does not; the"
+                    + " file is corrupt");
+        }
+        return version;
+    }
+
+    /** Describes the first NaN or infinite element of {@code t}, or null if all are finite. */
+    private static String nonFinite(String what, Tensor t) {
+        double[] d = t.toArray();
+        for (int i = 0; i < d.length; i++) {
+            if (!Double.isFinite(d[i])) {
+                return what + " (shape " + t.shape() + ") holds " + d[i] + " at element " + i;
+            }
+        }
+        return null;
+    }
+
+    private static void loadOptimizer(String where, String version, SafeTensors.Contents contents,
             Map<String, Parameter> params, Optimizer optimizer) {
         String kind = optimizer.getClass().getSimpleName();
         String savedKind = contents.metadata().get("optimizer");
@@ -136,9 +206,26 @@ public final class Checkpoint {
                     + OPTIMIZER_PREFIX
                     + "' entries); pass null as the optimiser to load the parameters only");
         }
+        if (savedKind == null && !version.equals("1")) {
+            throw new CheckpointException(where + "the file holds optimiser state but its metadata"
+                    + " does not name the optimiser (optimizer=" + kind + " would fit); the file is"
+                    + " corrupt");
+        }
         if (savedKind != null && !savedKind.equals(kind)) {
             throw new CheckpointException(where + "the file holds state of a " + savedKind
                     + " optimiser, which a " + kind + " cannot load");
+        }
+        Tensor iterations = state.get("iterations");
+        if (iterations != null && iterations.size() == 1 && iterations.item() > MAX_ITERATIONS) {
+            throw new CheckpointException(where + "'" + OPTIMIZER_PREFIX + "iterations' is "
+                    + iterations.item() + "; a checkpoint records at most " + MAX_ITERATIONS
+                    + " (2^32) optimiser steps");
+        }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            String bad = nonFinite("optimiser state '" + e.getKey() + "'", e.getValue());
+            if (bad != null) {
+                throw new CheckpointException(where + bad + "; a checkpoint holds finite values only");
+            }
         }
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             int slash = e.getKey().indexOf('/');

@@ -1,306 +1,289 @@
 package dev.gradtape.nn;
 
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The small part of JSON (RFC 8259) a safetensors header needs, read and written without a
- * library. Parsing gives {@link Map} (insertion-ordered, duplicate keys rejected), {@link List},
- * {@link String}, {@link Long} (integers that fit), {@link Double} (other numbers),
- * {@link Boolean} and {@code null}; malformed text throws an {@link IllegalArgumentException} that
- * gives the character position.
+ * The JSON of a safetensors header and nothing more, read from UTF-8 bytes and written back: an
+ * object of objects whose values are strings or lists of whole numbers,
+ * <pre>
+ * {"name": {"dtype": "F64", "shape": [2, 3], "data_offsets": [0, 48]}, ...,
+ *  "__metadata__": {"key": "value", ...}}
+ * </pre>
+ * The grammar has three fixed levels (object, inner object, list), so the reader is a loop per
+ * level and no recursion: no input can drive it deeper, and a list in a list is an error at its
+ * second {@code [}. Numbers are whole, from 0 to {@link Long#MAX_VALUE} (sizes and offsets);
+ * booleans, {@code null}, signs, fractions and exponents are errors, and so are repeated keys.
+ * Errors are {@link IllegalArgumentException}s giving the byte and the keys. The caller bounds the
+ * text's size.
  */
 final class Json {
-    private final String text;
-    private int pos;
+    /**
+     * The most numbers in one list: a shape of rank 64 (NumPy's limit, 32 before NumPy 2) or
+     * two offsets. Bounds what one list of ones can make a small header allocate.
+     */
+    static final int MAX_LIST = 64;
 
-    private Json(String text) {
-        this.text = text;
+    /** Receives the header's members in file order, each as soon as it is read. */
+    interface Members {
+        /** One member: its key and its object, whose values are {@link String} or {@code long[]}. */
+        void accept(String key, Map<String, Object> value);
     }
 
-    /** Parses one JSON value that fills the whole text (surrounding white space allowed). */
-    static Object parse(String text) {
-        Json p = new Json(text);
+    private final byte[] text;
+    private final int end;
+    private int pos;
+    private String outerKey; // the keys being read, for messages
+    private String innerKey;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    private Json(byte[] text, int from, int to) {
+        this.text = text;
+        this.pos = from;
+        this.end = to;
+    }
+
+    /**
+     * Parses {@code text[from, to)}: a header object starting at {@code from} (no white space
+     * before it), white space allowed between tokens and after it.
+     */
+    static void parseHeader(byte[] text, int from, int to, Members out) {
+        Json p = new Json(text, from, to);
+        Set<String> seen = new HashSet<>();
+        p.expect('{');
+        if (!p.closes('}')) {
+            do {
+                p.outerKey = p.key(seen);
+                seen.add(p.outerKey);
+                out.accept(p.outerKey, p.inner());
+                p.outerKey = null;
+            } while (p.more('}'));
+        }
         p.skipSpace();
-        Object v = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected text after the JSON value");
+        if (p.pos != p.end) {
+            throw p.error("unexpected text after the header object");
+        }
+    }
+
+    private Map<String, Object> inner() {
+        Map<String, Object> map = new LinkedHashMap<>(4);
+        expect('{');
+        if (!closes('}')) {
+            do {
+                innerKey = key(map.keySet());
+                map.put(innerKey, peek() == '[' ? numbers() : string());
+                innerKey = null;
+            } while (more('}'));
+        }
+        return map;
+    }
+
+    private long[] numbers() {
+        long[] out = new long[MAX_LIST];
+        int n = 0;
+        expect('[');
+        if (!closes(']')) {
+            do {
+                if (n == MAX_LIST) {
+                    throw error("a list holds more than " + MAX_LIST + " numbers");
+                }
+                skipSpace();
+                out[n++] = number();
+            } while (more(']'));
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** A whole number >= 0: "0", or a digit 1-9 and more digits. */
+    private long number() {
+        int start = pos;
+        long v = 0;
+        for (; pos < end && text[pos] >= '0' && text[pos] <= '9'; pos++) {
+            if (v > (Long.MAX_VALUE - (text[pos] - '0')) / 10) {
+                throw error("the number is larger than " + Long.MAX_VALUE);
+            }
+            v = 10 * v + text[pos] - '0';
+        }
+        if (pos == start) {
+            throw error("expected a whole number >= 0");
+        }
+        if (text[start] == '0' && pos - start > 1) {
+            throw error("a number may not have a leading zero");
+        }
+        if (pos < end && (text[pos] == '.' || text[pos] == 'e' || text[pos] == 'E')) {
+            throw error("expected a whole number >= 0, without a fraction or exponent");
         }
         return v;
     }
 
-    private Object value() {
-        if (pos >= text.length()) {
-            throw error("the text ends where a value was expected");
-        }
-        char c = text.charAt(pos);
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || c >= '0' && c <= '9') {
-                    yield number();
-                }
-                throw error("unexpected character '" + c + "'");
-            }
-        };
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        pos++; // {
+    /** A key not in {@code taken}, and the ':' after it. */
+    private String key(Set<String> taken) {
         skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return map;
+        String key = string();
+        if (taken.contains(key)) {
+            throw error("the key \"" + key + "\" appears twice");
         }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a string key");
-            }
-            int keyAt = pos;
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            Object v = value();
-            if (map.containsKey(key)) {
-                pos = keyAt;
-                throw error("duplicate key \"" + key + "\"");
-            }
-            map.put(key, v);
-            skipSpace();
-            char c = next();
-            if (c == '}') {
-                return map;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or '}'");
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> list = new ArrayList<>();
-        pos++; // [
         skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            skipSpace();
-            list.add(value());
-            skipSpace();
-            char c = next();
-            if (c == ']') {
-                return list;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or ']'");
-            }
-        }
+        expect(':');
+        skipSpace();
+        return key;
     }
 
+    /** A string: its UTF-8 checked strictly, with the escapes of RFC 8259. */
     private String string() {
-        pos++; // opening quote
+        expect('"');
         StringBuilder sb = new StringBuilder();
         while (true) {
-            char c = next();
+            int run = pos;
+            while (pos < end && text[pos] != '"' && text[pos] != '\\' && (text[pos] & 0xff) >= 0x20) {
+                pos++;
+            }
+            try {
+                sb.append(utf8.decode(ByteBuffer.wrap(text, run, pos - run)));
+            } catch (CharacterCodingException e) {
+                pos = run;
+                throw error("a string is not valid UTF-8");
+            }
+            int c = next();
             if (c == '"') {
-                return sb.toString();
-            }
-            if (c < 0x20) {
+                break;
+            } else if (c != '\\') {
                 pos--;
-                throw error("control character in a string");
+                throw error("a control character (byte " + c + ") in a string; it must be escaped");
             }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
-            }
-            char e = next();
+            int e = next();
             switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
+                case '"', '\\', '/' -> sb.append((char) e);
                 case 'b' -> sb.append('\b');
                 case 'f' -> sb.append('\f');
                 case 'n' -> sb.append('\n');
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("truncated \\u escape");
-                    }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    pos += 4;
-                }
-                default -> {
-                    pos--;
-                    throw error("bad escape '\\" + e + "'");
-                }
+                case 'u' -> sb.append(hex4());
+                default -> throw error("the escape '\\" + (char) e + "' does not exist in JSON");
             }
         }
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        boolean integral = true;
-        digits();
-        if (pos < text.length() && text.charAt(pos) == '.') {
-            integral = false;
-            pos++;
-            digits();
-        }
-        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
-            integral = false;
-            pos++;
-            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
-                pos++;
-            }
-            digits();
-        }
-        String s = text.substring(start, pos);
-        if (s.matches("-?0\\d.*")) {
-            pos = start;
-            throw error("a number may not have a leading zero");
-        }
-        if (integral) {
-            try {
-                return Long.parseLong(s);
-            } catch (NumberFormatException tooBig) {
-                return Double.parseDouble(s);
+        for (int i = 0; i < sb.length(); i++) { // \\u escapes may leave half a surrogate pair
+            if (Character.isHighSurrogate(sb.charAt(i)) && i + 1 < sb.length()
+                    && Character.isLowSurrogate(sb.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(sb.charAt(i))) {
+                throw error("a string holds an unpaired surrogate \\u" + Integer.toHexString(sb.charAt(i)));
             }
         }
-        return Double.parseDouble(s);
+        return sb.toString();
     }
 
-    private void digits() {
-        int start = pos;
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+    private char hex4() {
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            int d = Character.digit(next(), 16);
+            if (d < 0) {
+                throw error("a \\u escape needs four hex digits");
+            }
+            v = 16 * v + d;
+        }
+        return (char) v;
+    }
+
+    /** After an opening bracket: true (and past it) if {@code close} follows at once. */
+    private boolean closes(char close) {
+        skipSpace();
+        if (peek() == close) {
             pos++;
+            return true;
         }
-        if (pos == start) {
-            throw error("expected a digit");
-        }
+        return false;
     }
 
-    private Object literal(String word, Object v) {
-        if (!text.startsWith(word, pos)) {
-            throw error("expected '" + word + "'");
+    /** After a value: true past a ',', false past {@code close}. */
+    private boolean more(char close) {
+        skipSpace();
+        if (peek() == ',') {
+            pos++;
+            return true;
         }
-        pos += word.length();
-        return v;
+        expect(close);
+        return false;
     }
 
     private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
+        while (pos < end && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r')) {
             pos++;
         }
     }
 
-    private char peek() {
-        if (pos >= text.length()) {
-            throw error("the text ends too early");
+    private int peek() {
+        if (pos >= end) {
+            throw error("the header ends too early");
         }
-        return text.charAt(pos);
+        return text[pos] & 0xff;
     }
 
-    private char next() {
-        char c = peek();
+    private int next() {
+        int c = peek();
         pos++;
         return c;
     }
 
     private void expect(char c) {
-        if (next() != c) {
-            pos--;
-            throw error("expected '" + c + "'");
+        int b = peek();
+        if (b != c) {
+            throw error("expected '" + c + "' but found " + (b >= 0x20 && b < 0x7f ? "'" + (char) b + "'"
+                    : "byte " + b));
         }
+        pos++;
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("invalid JSON at character " + pos + ": " + what);
+        String in = outerKey == null ? "" : " (in \"" + outerKey + "\"" + (innerKey == null ? ""
+                : " / \"" + innerKey + "\"") + ")";
+        return new IllegalArgumentException("invalid header JSON at byte " + pos + in + ": " + what);
     }
 
-    // ---------------------------------------------------------------- writing
-
-    /**
-     * Writes a value made of maps with string keys, lists, strings, integral numbers and
-     * booleans, compactly (no spaces).
-     */
-    static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value);
-        return sb.toString();
-    }
-
-    private static void write(StringBuilder sb, Object v) {
-        if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(first ? "" : ",");
-                first = false;
-                quote(sb, (String) e.getKey());
-                sb.append(':');
-                write(sb, e.getValue());
+    /** Writes a header of the shape {@link #parseHeader} reads, compactly (no white space). */
+    static String writeHeader(Map<String, ? extends Map<String, ?>> header) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, ? extends Map<String, ?>> outer : header.entrySet()) {
+            quote(sb.append(sb.length() > 1 ? "," : ""), outer.getKey()).append(":{");
+            int at = sb.length();
+            for (Map.Entry<String, ?> e : outer.getValue().entrySet()) {
+                quote(sb.append(sb.length() > at ? "," : ""), e.getKey()).append(':');
+                if (e.getValue() instanceof String s) {
+                    quote(sb, s);
+                } else if (e.getValue() instanceof long[] l) {
+                    sb.append(Arrays.toString(l).replace(" ", ""));
+                } else {
+                    throw new IllegalArgumentException("Json.writeHeader: cannot write " + e.getValue()
+                            + "; a header value is a string or a long[]");
+                }
             }
             sb.append('}');
-        } else if (v instanceof List<?> l) {
-            sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                sb.append(i == 0 ? "" : ",");
-                write(sb, l.get(i));
-            }
-            sb.append(']');
-        } else if (v instanceof String s) {
-            quote(sb, s);
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Boolean) {
-            sb.append(v);
-        } else {
-            throw new IllegalArgumentException("Json.write: cannot write " + v);
         }
+        return sb.append('}').toString();
     }
 
-    private static void quote(StringBuilder sb, String s) {
+    private static StringBuilder quote(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (char c : s.toCharArray()) {
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
+                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
             }
         }
-        sb.append('"');
+        return sb.append('"');
     }
 }

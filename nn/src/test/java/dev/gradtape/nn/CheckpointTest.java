@@ -1,5 +1,6 @@
 package dev.gradtape.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,6 +121,37 @@ class CheckpointTest {
         assertBitIdentical(snapshot(model), snapshot(other));
     }
 
+    /** The snippet of docs/using-gradtape.md (and nn/README.md) that saves and loads, run here. */
+    @Test
+    void the_docs_save_and_load_snippet_works_as_it_says() {
+        SplittableRandom rng = new SplittableRandom(7);
+        Sequential model = new Sequential(new Dense(2, 8, rng), new Tanh(), new Dense(8, 1, rng));
+        Adam adam = new Adam(0.01);
+        Tensor x = Tensor.matrix(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+        Tensor y = Tensor.matrix(new double[][] {{0}, {1}, {1}, {2}});
+        for (int step = 0; step < 5; step++) {
+            Training.step(model, Losses::meanSquaredError, adam, x, y);
+        }
+        // -- as in the docs
+        Path file = dir.resolve("model.safetensors");
+        Checkpoint.save(file, model, adam);                    // parameters and Adam's state, atomically
+
+        Sequential restored = new Sequential(new Dense(2, 8, new SplittableRandom(0)), new Tanh(),
+                new Dense(8, 1, new SplittableRandom(0)));     // the same architecture; any initial weights
+        Adam resumed = new Adam(0.01);
+        Checkpoint.load(file, restored, resumed);              // training goes on where it stopped, bit for bit
+        // --
+        Map<String, Tensor> saved = snapshot(model);
+        assertBitIdentical(saved, snapshot(restored));
+        Training.step(model, Losses::meanSquaredError, adam, x, y);
+        Training.step(restored, Losses::meanSquaredError, resumed, x, y);
+        assertBitIdentical(snapshot(model), snapshot(restored));
+        Sequential weightsOnly = new Sequential(new Dense(2, 8, new SplittableRandom(0)), new Tanh(),
+                new Dense(8, 1, new SplittableRandom(0)));
+        Checkpoint.load(file, weightsOnly, null);              // or the weights alone, to evaluate
+        assertBitIdentical(saved, snapshot(weightsOnly));
+    }
+
     // ---------------------------------------------------------------- bad input changes nothing
 
     /** Asserts that loading {@code file} throws with all {@code fragments} and changes nothing. */
@@ -156,7 +188,7 @@ class CheckpointTest {
         byte[] corrupt = bytes.clone();
         corrupt[9] = '}';
         Files.write(file, corrupt);
-        rejectsUnchanged(file, model, adam, "not valid JSON");
+        rejectsUnchanged(file, model, adam, "invalid header JSON at byte 2");
     }
 
     @Test
@@ -203,13 +235,164 @@ class CheckpointTest {
             }
         }
         Path file = dir.resolve("hand.safetensors");
-        SafeTensors.write(file, all, Map.of("optimizer", "Adam"));
+        SafeTensors.write(file, all, metadata("Adam"));
         rejectsUnchanged(file, model, adam, "'2.bias'", "v/2.bias");
 
         // a slot whose shape differs from its parameter's
         all.put("optimizer/v/2.bias", Tensor.zeros(7));
-        SafeTensors.write(file, all, Map.of("optimizer", "Adam"));
+        SafeTensors.write(file, all, metadata("Adam"));
         rejectsUnchanged(file, model, adam, "'v/2.bias'", "(7,)", "(2,)");
+    }
+
+    /** The metadata Checkpoint.save writes (SafeTensors.write adds the checksum). */
+    private static Map<String, String> metadata(String optimizerOrNull) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", "gradtape.checkpoint");
+        m.put("format_version", "2");
+        if (optimizerOrNull != null) {
+            m.put("optimizer", optimizerOrNull);
+        }
+        return m;
+    }
+
+    /** A trained model and its Adam, and their tensors as a checkpoint names them. */
+    private static Map<String, Tensor> checkpointTensors(Module model, Adam adam) {
+        train(model, adam, 0, 2);
+        Map<String, Tensor> all = new LinkedHashMap<>(snapshot(model));
+        for (Map.Entry<String, Tensor> e : adam.state().entrySet()) {
+            all.put("optimizer/" + e.getKey(), e.getValue());
+        }
+        return all;
+    }
+
+    @Test
+    void the_format_and_its_version_are_checked() {
+        Sequential model = mlp(16, 3);
+        Map<String, Tensor> all = checkpointTensors(mlp(17, 3), new Adam());
+        Path file = dir.resolve("format.safetensors");
+        SafeTensors.write(file, all, Map.of("optimizer", "Adam"));
+        rejectsUnchanged(file, model, null, "the metadata has no format", "format=gradtape.checkpoint",
+                "SafeTensors.read");
+        SafeTensors.write(file, all, Map.of("format", "pt", "format_version", "2"));
+        rejectsUnchanged(file, model, null, "says format=pt");
+        Map<String, String> m = metadata("Adam");
+        m.put("format_version", "3");
+        SafeTensors.write(file, all, m);
+        rejectsUnchanged(file, model, new Adam(), "format_version is '3'", "version 1 and 2");
+        m.remove("format_version");
+        SafeTensors.write(file, all, m);
+        rejectsUnchanged(file, model, null, "format_version is missing");
+        // version 2 names its optimiser, as save writes it
+        SafeTensors.write(file, all, metadata(null));
+        rejectsUnchanged(file, model, new Adam(), "does not name the optimiser", "optimizer=Adam");
+        SafeTensors.write(file, all, metadata("Adam"));
+        Checkpoint.load(file, model, new Adam());
+        assertBitIdentical(onlyModel(all), snapshot(model));
+    }
+
+    private static Map<String, Tensor> onlyModel(Map<String, Tensor> all) {
+        Map<String, Tensor> m = new LinkedHashMap<>(all);
+        m.keySet().removeIf(k -> k.startsWith("optimizer/"));
+        return m;
+    }
+
+    /**
+     * A safetensors file written here from the specification, as gradtape wrote checkpoints before
+     * the checksum (format_version 1): compact JSON, space padding, F64 little-endian.
+     */
+    private static byte[] versionOneFile(Map<String, Tensor> tensors, String optimizer) {
+        StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"gradtape.checkpoint\","
+                + "\"format_version\":\"1\",\"optimizer\":\"" + optimizer + "\"}");
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String dims = Arrays.toString(e.getValue().shape().dims()).replace(" ", "");
+            long end = offset + 8L * e.getValue().size();
+            h.append(",\"").append(e.getKey()).append("\":{\"dtype\":\"F64\",\"shape\":").append(dims)
+                    .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        h.append('}');
+        while (h.length() % 8 != 0) {
+            h.append(' ');
+        }
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + h.length() + (int) offset)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(h.length()).put(h.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (Tensor t : tensors.values()) {
+            for (double x : t.toArray()) {
+                buf.putDouble(x);
+            }
+        }
+        return buf.array();
+    }
+
+    @Test
+    void a_version_one_checkpoint_without_a_checksum_still_loads() throws IOException {
+        Sequential saved = mlp(18, 3);
+        Adam adam = new Adam();
+        Map<String, Tensor> all = checkpointTensors(saved, adam);
+        Path file = dir.resolve("v1.safetensors");
+        Files.write(file, versionOneFile(all, "Adam"));
+        Sequential model = mlp(19, 3);
+        Adam fresh = new Adam();
+        Checkpoint.load(file, model, fresh);
+        assertBitIdentical(snapshot(saved), snapshot(model));
+        assertBitIdentical(adam.state(), fresh.state());
+        // but a version 2 file must carry its checksum
+        byte[] v2 = versionOneFile(all, "Adam");
+        int at = new String(v2, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\"1\"");
+        v2[at + 1] = '2';
+        Files.write(file, v2);
+        rejectsUnchanged(file, mlp(19, 3), new Adam(), "version 2 checkpoint must carry data_crc32c");
+    }
+
+    @Test
+    void nan_or_infinite_values_are_refused_naming_the_tensor() throws IOException {
+        Sequential model = mlp(20, 3);
+        Adam adam = new Adam();
+        Map<String, Tensor> all = checkpointTensors(mlp(21, 3), new Adam());
+        train(model, adam, 0, 1);
+        Path file = dir.resolve("nan.safetensors");
+        Map<String, Tensor> bad = new LinkedHashMap<>(all);
+        bad.put("2.bias", Tensor.vector(0.5, Double.NaN));
+        SafeTensors.write(file, bad, metadata("Adam"));
+        rejectsUnchanged(file, model, adam, "parameter '2.bias' (shape (2,)) holds NaN at element 1",
+                "finite values only");
+        bad = new LinkedHashMap<>(all);
+        bad.put("optimizer/v/0.kernel", all.get("optimizer/v/0.kernel").mul(Double.POSITIVE_INFINITY));
+        SafeTensors.write(file, bad, metadata("Adam"));
+        rejectsUnchanged(file, model, adam, "optimiser state 'v/0.kernel'", "Infinity at element 0");
+
+        // and save refuses to write what load would refuse, keeping the file that was there
+        Checkpoint.save(file, model, adam);
+        byte[] before = Files.readAllBytes(file);
+        model.parameters().get(0).assign(model.parameters().get(0).value().mul(Double.NEGATIVE_INFINITY));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.save(file, model, adam));
+        assertTrue(e.getMessage().contains("parameter '0.kernel' (shape (3, 3)) holds"), e.getMessage());
+        assertTrue(e.getMessage().contains("Infinity at element 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("nothing was written"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void a_step_count_beyond_two_to_the_32_is_refused() {
+        Sequential model = mlp(22, 3);
+        Map<String, Tensor> all = checkpointTensors(mlp(23, 3), new Adam());
+        Path file = dir.resolve("steps.safetensors");
+        all.put("optimizer/iterations", Tensor.scalar(0x1p53));
+        SafeTensors.write(file, all, metadata("Adam"));
+        // regression: this loaded, and the next Adam step then looped 2^53 times
+        rejectsUnchanged(file, model, new Adam(), "'optimizer/iterations' is 9.007199254740992E15",
+                "at most 4294967296 (2^32)");
+        all.put("optimizer/iterations", Tensor.scalar(0x1p32 + 1));
+        SafeTensors.write(file, all, metadata("Adam"));
+        rejectsUnchanged(file, model, new Adam(), "4.294967297E9");
+        all.put("optimizer/iterations", Tensor.scalar(0x1p32));
+        SafeTensors.write(file, all, metadata("Adam"));
+        Adam fresh = new Adam();
+        Checkpoint.load(file, model, fresh);
+        assertEquals(1L << 32, fresh.iterations());
     }
 
     @Test
