@@ -82,11 +82,6 @@ public final class Adam extends SlotOptimizer {
     }
 
     /**
-     * Brings beta1^t and beta2^t to step t: one multiplication per step in a training loop, and
-     * t multiplications after a jump (a loaded checkpoint), in the same order, so the bits are the
-     * same either way. Cheaper than {@code pow}, which cost a third of a small model's update.
-     */
-    /**
      * 0 for a subnormal x. beta^t becomes subnormal after a few thousand steps (0.9^6700 is below
      * 2.2e-308), and arithmetic on subnormals is about a hundred times slower. The result is the
      * same either way: 1 - x is exactly 1 for any x below 1e-16.
@@ -95,6 +90,14 @@ public final class Adam extends SlotOptimizer {
         return x < Double.MIN_NORMAL ? 0.0 : x;
     }
 
+    /**
+     * Brings beta1^t and beta2^t to step t: one multiplication per step in a training loop, and
+     * t multiplications after a jump (a loaded checkpoint), in the same order, so the bits are the
+     * same either way. Cheaper than {@code pow}, which cost a third of a small model's update.
+     * Once both powers are fixed (flushed to 0, or a beta of 1) they stay so, and the loop stops:
+     * a jump to any step count costs at most about 710,000 multiplications (0.999^t is flushed
+     * to 0 from t = 708,000 on).
+     */
     private void advancePowers(long t) {
         if (t != powerStep + 1) {
             beta1Power = 1;
@@ -102,6 +105,10 @@ public final class Adam extends SlotOptimizer {
             powerStep = 0;
         }
         while (powerStep < t) {
+            if ((beta1Power == 0 || beta1 == 1) && (beta2Power == 0 || beta2 == 1)) {
+                powerStep = t; // x * beta is x again for every later step
+                break;
+            }
             beta1Power = flushSubnormal(beta1Power * beta1);
             beta2Power = flushSubnormal(beta2Power * beta2);
             powerStep++;

@@ -80,4 +80,24 @@ class AdamTest {
         assertEquals(0, adam.iterations());
         assertThrows(IllegalArgumentException.class, () -> adam.apply(List.of(w), List.of()));
     }
+
+    /** Regression: a step count of 2^53 used to make the next step loop 2^53 times. */
+    @Test
+    void a_huge_step_count_costs_no_more_than_the_powers_reaching_zero() {
+        java.util.List<Parameter> a = java.util.List.of(new Parameter("w", Tensor.vector(1, -2)));
+        java.util.List<Parameter> b = java.util.List.of(new Parameter("w", Tensor.vector(1, -2)));
+        Adam huge = new Adam(0.1);
+        Adam large = new Adam(0.1);
+        java.util.Map<String, Tensor> state = new java.util.LinkedHashMap<>();
+        state.put("iterations", Tensor.scalar(0x1p53));
+        state.put("m/w", Tensor.vector(0.5, 0.25));
+        state.put("v/w", Tensor.vector(0.125, 2));
+        huge.loadState(state);
+        state.put("iterations", Tensor.scalar(1e6)); // both beta powers are 0 from here on
+        large.loadState(state);
+        huge.apply(a, java.util.List.of(Tensor.vector(0.3, -0.7)));
+        large.apply(b, java.util.List.of(Tensor.vector(0.3, -0.7)));
+        assertTrue(a.get(0).value().valueEquals(b.get(0).value()), a.get(0).value() + " vs " + b.get(0).value());
+        assertEquals(0x1p53 + 1, huge.iterations(), 0.0);
+    }
 }
