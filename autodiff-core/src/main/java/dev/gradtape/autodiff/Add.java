@@ -16,6 +16,11 @@ final class Add extends Op {
     }
 
     @Override
+    String rule(int input) {
+        return "{g}";
+    }
+
+    @Override
     Shape shape(Shape[] in) {
         return Shape.broadcast("add", in[0], in[1]);
     }

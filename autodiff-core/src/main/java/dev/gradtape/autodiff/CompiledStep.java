@@ -42,6 +42,11 @@ import java.util.Objects;
  * {@code double r} keeps the recorded r forever. Java control flow that depended on values is
  * frozen the same way. Shapes are fixed.
  *
+ * <p>{@link GradientTape#compile} throws {@code IllegalArgumentException} if the target was not
+ * recorded or has more than one element, a variable was not read or an input not watched while
+ * recording, or a watched leaf the target depends on is neither a variable nor an input; and
+ * {@code IllegalStateException} if the tape is closed or freed its record.
+ *
  * <p>A compiled step belongs to one thread; {@link #copy()} makes another instance of the same
  * program, with buffers of its own, for another thread.
  */

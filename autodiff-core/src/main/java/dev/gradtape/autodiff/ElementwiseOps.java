@@ -41,6 +41,11 @@ final class ElementwiseOps {
         }
 
         @Override
+        String rule(int input) {
+            return "{g}";
+        }
+
+        @Override
         public String toString() {
             return "add[" + c + "]";
         }
@@ -75,6 +80,11 @@ final class ElementwiseOps {
         }
 
         @Override
+        String rule(int input) {
+            return "{g} * " + c;
+        }
+
+        @Override
         public String toString() {
             return "mul[" + c + "]";
         }
@@ -95,6 +105,11 @@ final class ElementwiseOps {
         @Override
         Shape shape(Shape[] in) {
             return Shape.broadcast("div", in[0], in[1]);
+        }
+
+        @Override
+        String rule(int input) {
+            return input == 0 ? "{g} / {1}" : "-({g} / {1}) * {y}";
         }
 
         @Override
@@ -133,6 +148,12 @@ final class ElementwiseOps {
         @Override
         boolean sendsGradient(int input) {
             return input != 0;
+        }
+
+        @Override
+        String rule(int input) {
+            return input == 0 ? "nothing (a condition)" : input == 1 ? "{g} where {0} holds, else 0"
+                    : "{g} where {0} does not hold, else 0";
         }
 
         @Override
@@ -184,6 +205,11 @@ final class ElementwiseOps {
         @Override
         boolean sendsGradient(int input) {
             return false;
+        }
+
+        @Override
+        String rule(int input) {
+            return "nothing (a comparison)";
         }
 
         @Override

@@ -18,9 +18,7 @@ import java.util.Objects;
  *
  * <p>While a tape is open (in the thread that opened it), every operation with an input the tape
  * tracks is recorded as a {@link Node}, in creation order. A tape tracks the tensors it
- * {@link #watch watches} and the outputs of the operations it recorded. Variables
- * ({@link Variable}) call {@link #watchAccessed} when read, so they are watched without being
- * named.
+ * {@link #watch watches} (a {@link Variable} is watched when read) and the outputs it recorded.
  *
  * <p>{@link #gradient} walks the record once in reverse with a plain loop (no recursion, so graphs
  * of millions of nodes are fine) and returns the gradients as new tensors; nothing is stored on
@@ -166,30 +164,17 @@ public final class GradientTape implements AutoCloseable {
         this.observer = observer;
     }
 
-    /**
-     * The gradient of a scalar {@code target} with respect to {@code source}.
-     *
-     * @see #gradient(Tensor, List, Tensor, UnconnectedGradients)
-     */
+    /** The gradient of a scalar {@code target} with respect to {@code source}; see below. */
     public Tensor gradient(Tensor target, Tensor source) {
         return gradient(target, List.of(source), null, UnconnectedGradients.ERROR).get(0);
     }
 
-    /**
-     * The gradients of a scalar {@code target} with respect to each of {@code sources}.
-     *
-     * @see #gradient(Tensor, List, Tensor, UnconnectedGradients)
-     */
+    /** The gradients of a scalar {@code target} with respect to each of {@code sources}. */
     public List<Tensor> gradient(Tensor target, List<Tensor> sources) {
         return gradient(target, sources, null, UnconnectedGradients.ERROR);
     }
 
-    /**
-     * The gradients of {@code target} with respect to each of {@code sources}, for a target that
-     * is not a single element the vector-Jacobian product with {@code outputGradient}.
-     *
-     * @see #gradient(Tensor, List, Tensor, UnconnectedGradients)
-     */
+    /** The vector-Jacobian products of {@code target} and {@code outputGradient}; see below. */
     public List<Tensor> gradient(Tensor target, List<Tensor> sources, Tensor outputGradient) {
         return gradient(target, sources, outputGradient, UnconnectedGradients.ERROR);
     }
@@ -294,38 +279,17 @@ public final class GradientTape implements AutoCloseable {
     }
 
     /**
-     * Compiles the step this tape recorded, together with its backward pass, into a
-     * {@link CompiledStep} that runs again on new values without recording or allocating. The
-     * backward is recorded as operations (the gradient computed under a recording tape), so the
-     * step is one program of the same operations the eager tape runs, and gives the same bits.
-     * Call it before {@link #gradient} on a tape that is not persistent.
-     *
-     * @param target the scalar to differentiate, recorded on this tape
-     * @param variables the variables to differentiate with respect to; each run reads their
-     *     current values
-     * @param inputs leaves whose values change from run to run (observations, actions), set with
-     *     {@link CompiledStep#set}; every other leaf is a constant
-     * @throws IllegalArgumentException if the target was not recorded or has more than one
-     *     element, a variable was not read or an input not watched while recording, or a watched
-     *     leaf the target depends on is neither a variable nor an input
-     * @throws IllegalStateException if the tape is closed or its record was freed
+     * Compiles the step this tape recorded, with its backward pass, into a {@link CompiledStep}
+     * that runs again on new values of {@code variables} and {@code inputs} (see there and
+     * {@link StepCompiler}). Call it before {@link #gradient} on a tape that is not persistent.
      */
     public CompiledStep compile(Tensor target, List<Variable> variables, List<Tensor> inputs) {
-        Objects.requireNonNull(target, "GradientTape.compile: target is null");
-        Objects.requireNonNull(variables, "GradientTape.compile: variables is null");
-        Objects.requireNonNull(inputs, "GradientTape.compile: inputs is null");
         checkOpen("compile");
-        if (released) {
-            throw new IllegalStateException("GradientTape.compile: the record was freed by gradient();"
-                    + " call compile before gradient, or open the tape with GradientTape.persistent()");
-        }
-        return StepCompiler.compile(List.copyOf(record), target, variables, inputs, this::isTracked);
+        return StepCompiler.compile(released ? null : List.copyOf(record), target, variables, inputs,
+                this::isTracked);
     }
 
-    /**
-     * Appends a node another tape recorded, for {@link StepCompiler}, which walks a part of a
-     * record again with a tape of its own.
-     */
+    /** Appends a node another tape recorded: how {@link StepCompiler} walks a record again. */
     void adopt(Node node) {
         record.add(node);
         slots.add(node.output);

@@ -49,6 +49,12 @@ final class MatMul extends Op {
     }
 
     @Override
+    String rule(int input) { // for C = A B; the transposed forms as in the table above
+        return input == 0 ? "{g} @ {1}^T" + (transposeA || transposeB ? " (transposed as above)" : "")
+                : "{0}^T @ {g}" + (transposeA || transposeB ? " (transposed as above)" : "");
+    }
+
+    @Override
     Shape shape(Shape[] in) {
         Shape sa = in[0];
         Shape sb = in[1];

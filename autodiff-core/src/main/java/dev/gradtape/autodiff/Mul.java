@@ -16,6 +16,11 @@ final class Mul extends Op {
     }
 
     @Override
+    String rule(int input) {
+        return input == 0 ? "{g} * {1}" : "{g} * {0}";
+    }
+
+    @Override
     Shape shape(Shape[] in) {
         return Shape.broadcast("mul", in[0], in[1]);
     }

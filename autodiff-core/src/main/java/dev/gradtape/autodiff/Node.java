@@ -46,6 +46,14 @@ public final class Node {
     }
 
     /**
+     * What input {@code i} receives, as a formula: {@code {g}} is the incoming gradient, {@code {0}},
+     * {@code {1}}... the inputs, {@code {y}} the output; {@code "{g} * {1}"} for a product's first.
+     */
+    public String rule(int i) {
+        return op.rule(i);
+    }
+
+    /**
      * Whether the running backward pass needs the gradient of input {@code i}; a backward may
      * return null for an input that does not.
      */

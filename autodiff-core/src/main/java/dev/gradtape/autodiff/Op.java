@@ -33,6 +33,11 @@ abstract class Op {
      */
     abstract Tensor[] backward(Node node, Tensor g);
 
+    /** What {@link #backward} sends input {@code input}, for teaching: see {@link Node#rule}. */
+    String rule(int input) {
+        return "the gradient of " + name() + " for input " + input;
+    }
+
     /** False for an input this op never sends a gradient to (a condition, a comparison). */
     boolean sendsGradient(int input) {
         return true;

@@ -43,6 +43,11 @@ final class ShapeOps {
         }
 
         @Override
+        String rule(int input) {
+            return "{g} reshaped to the input's shape";
+        }
+
+        @Override
         Kernel kernel(Shape[] in, Shape out) {
             return Unary.COPY;
         }
@@ -57,6 +62,11 @@ final class ShapeOps {
     static final class BroadcastTo extends Fixed {
         BroadcastTo(Shape shape) {
             super("broadcastTo", shape);
+        }
+
+        @Override
+        String rule(int input) {
+            return "{g} summed back to the input's shape";
         }
 
         @Override
@@ -82,6 +92,11 @@ final class ShapeOps {
             super("sum", out);
             this.reduce = reduce;
             this.kept = kept;
+        }
+
+        @Override
+        String rule(int input) {
+            return "{g} copied to every summed element";
         }
 
         @Override
@@ -111,6 +126,11 @@ final class ShapeOps {
         }
 
         @Override
+        String rule(int input) {
+            return "{g} at the first maximum, 0 elsewhere";
+        }
+
+        @Override
         Kernel kernel(Shape[] in, Shape out) {
             return Movement.max(in[0].dimsUnsafe(), axis);
         }
@@ -131,6 +151,11 @@ final class ShapeOps {
         ArgMaxMask(int axis, Shape shape) {
             super("argMaxMask", shape);
             this.axis = axis;
+        }
+
+        @Override
+        String rule(int input) {
+            return "nothing (a mask)";
         }
 
         @Override
@@ -156,6 +181,11 @@ final class ShapeOps {
         Permute(int[] perm, Shape out) {
             super("permute", out);
             this.perm = perm;
+        }
+
+        @Override
+        String rule(int input) {
+            return "{g} with the axes permuted back";
         }
 
         @Override
@@ -185,6 +215,11 @@ final class ShapeOps {
         }
 
         @Override
+        String rule(int input) {
+            return "{g} padded with zeros back to the input's shape";
+        }
+
+        @Override
         Kernel kernel(Shape[] in, Shape out) {
             return Movement.slice(in[0].dimsUnsafe(), axis, start, end);
         }
@@ -210,6 +245,11 @@ final class ShapeOps {
         }
 
         @Override
+        String rule(int input) {
+            return "{g} with the padding sliced off";
+        }
+
+        @Override
         Kernel kernel(Shape[] in, Shape out) {
             return Movement.pad(in[0].dimsUnsafe(), axis, before, after);
         }
@@ -227,6 +267,11 @@ final class ShapeOps {
         Concat(int axis, Shape out) {
             super("concat", out);
             this.axis = axis;
+        }
+
+        @Override
+        String rule(int input) {
+            return "its slice of {g}";
         }
 
         @Override

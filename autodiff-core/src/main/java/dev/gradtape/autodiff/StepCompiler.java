@@ -17,8 +17,22 @@ final class StepCompiler {
     private StepCompiler() {
     }
 
+    /**
+     * @param record the tape's nodes, or null if the tape freed them
+     * @throws IllegalArgumentException if the target was not recorded or has more than one
+     *     element, a variable was not read or an input not watched while recording, or a watched
+     *     leaf the target depends on is neither a variable nor an input
+     * @throws IllegalStateException if the record was freed
+     */
     static CompiledStep compile(List<Node> record, Tensor target, List<Variable> variables,
             List<Tensor> inputs, Predicate<Tensor> tracked) {
+        java.util.Objects.requireNonNull(target, "GradientTape.compile: target is null");
+        java.util.Objects.requireNonNull(variables, "GradientTape.compile: variables is null");
+        java.util.Objects.requireNonNull(inputs, "GradientTape.compile: inputs is null");
+        if (record == null) {
+            throw new IllegalStateException("GradientTape.compile: the record was freed by gradient();"
+                    + " call compile before gradient, or open the tape with GradientTape.persistent()");
+        }
         Tensor[] leaves = new Tensor[variables.size()];
         for (int i = 0; i < leaves.length; i++) {
             Variable v = java.util.Objects.requireNonNull(variables.get(i), "GradientTape.compile: a variable is null");

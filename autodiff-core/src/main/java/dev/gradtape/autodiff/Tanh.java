@@ -16,6 +16,11 @@ final class Tanh extends Op {
     }
 
     @Override
+    String rule(int input) {
+        return "{g} * (1 - {y}^2)";
+    }
+
+    @Override
     Shape shape(Shape[] in) {
         return in[0];
     }
@@ -51,6 +56,11 @@ final class Tanh extends Op {
         @Override
         Kernel kernel(Shape[] in, Shape out) {
             return Unary.TANH_GRAD;
+        }
+
+        @Override
+        String rule(int input) {
+            return input == 0 ? "{g} * (1 - {1}^2)" : "-2 * {g} * {0} * {1}";
         }
 
         @Override

@@ -41,6 +41,11 @@ final class UnaryOps {
     /** e^x. d/dx = e^x, the output itself. */
     static final Op EXP = new Elementwise("exp", Unary.EXP) {
         @Override
+        String rule(int input) {
+            return "{g} * {y}";
+        }
+
+        @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.mul(node.output())};
         }
@@ -48,6 +53,11 @@ final class UnaryOps {
 
     /** Natural logarithm. d/dx = 1 / x. Defined for x > 0; log(0) = -infinity. */
     static final Op LOG = new Elementwise("log", Unary.LOG) {
+        @Override
+        String rule(int input) {
+            return "{g} / {0}";
+        }
+
         @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.div(node.input(0))};
@@ -57,6 +67,11 @@ final class UnaryOps {
     /** Square root. d/dx = 1 / (2 sqrt(x)), from the output; infinite at 0. */
     static final Op SQRT = new Elementwise("sqrt", Unary.SQRT) {
         @Override
+        String rule(int input) {
+            return "{g} / (2 * {y})";
+        }
+
+        @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.div(node.output().mul(2.0))};
         }
@@ -65,6 +80,11 @@ final class UnaryOps {
     /** sin x. d/dx = cos x. */
     static final Op SIN = new Elementwise("sin", Unary.SIN) {
         @Override
+        String rule(int input) {
+            return "{g} * cos({0})";
+        }
+
+        @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.mul(node.input(0).cos())};
         }
@@ -72,6 +92,11 @@ final class UnaryOps {
 
     /** cos x. d/dx = -sin x. */
     static final Op COS = new Elementwise("cos", Unary.COS) {
+        @Override
+        String rule(int input) {
+            return "{g} * -sin({0})";
+        }
+
         @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.mul(node.input(0).sin().neg())};
@@ -83,6 +108,11 @@ final class UnaryOps {
      * for stability: the kernel never evaluates e^x for large positive x.
      */
     static final Op SIGMOID = new Elementwise("sigmoid", Unary.SIGMOID) {
+        @Override
+        String rule(int input) {
+            return "{g} * {y} * (1 - {y})";
+        }
+
         @Override
         Tensor[] backward(Node node, Tensor g) {
             Tensor s = node.output();
@@ -97,6 +127,11 @@ final class UnaryOps {
      */
     static final Op SOFTPLUS = new Elementwise("softplus", Unary.SOFTPLUS) {
         @Override
+        String rule(int input) {
+            return "{g} * sigmoid({0})";
+        }
+
+        @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.mul(node.input(0).sigmoid())};
         }
@@ -109,6 +144,11 @@ final class UnaryOps {
      */
     static final Op RELU = new Elementwise("relu", Unary.RELU) {
         @Override
+        String rule(int input) {
+            return "{g} where {0} > 0, else 0";
+        }
+
+        @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {RELU_GRAD.apply(g, node.input(0))};
         }
@@ -120,6 +160,11 @@ final class UnaryOps {
      * so it gets no gradient.
      */
     static final Op RELU_GRAD = new Elementwise("reluGrad", Unary.RELU_GRAD) {
+        @Override
+        String rule(int input) {
+            return input == 0 ? "{g} where {1} > 0, else 0" : "nothing (it only selects)";
+        }
+
         @Override
         Shape shape(Shape[] in) {
             return Shape.sameShape("reluGrad", in[0], in[1]);
@@ -139,6 +184,11 @@ final class UnaryOps {
     /** |x|. d/dx = sign(x), and 0 at the kink x = 0 (as PyTorch). */
     static final Op ABS = new Elementwise("abs", Unary.ABS) {
         @Override
+        String rule(int input) {
+            return "{g} * sign({0})";
+        }
+
+        @Override
         Tensor[] backward(Node node, Tensor g) {
             return new Tensor[] {g.mul(node.input(0).sign())};
         }
@@ -149,6 +199,11 @@ final class UnaryOps {
      * a compiled step recomputes it.
      */
     static final Op SIGN = new Elementwise("sign", Unary.SIGN) {
+        @Override
+        String rule(int input) {
+            return "nothing (sign is flat)";
+        }
+
         @Override
         boolean sendsGradient(int input) {
             return false;
@@ -165,6 +220,11 @@ final class UnaryOps {
      * Recorded so that a compiled step recomputes the value.
      */
     static final Op STOP_GRADIENT = new Elementwise("detach", Unary.COPY) {
+        @Override
+        String rule(int input) {
+            return "nothing (detached)";
+        }
+
         @Override
         boolean sendsGradient(int input) {
             return false;
@@ -208,6 +268,11 @@ final class UnaryOps {
         }
 
         @Override
+        String rule(int input) {
+            return "{g} * " + p + " * {0}^" + (p - 1);
+        }
+
+        @Override
         public String toString() {
             return "pow[" + p + "]";
         }
@@ -238,6 +303,12 @@ final class UnaryOps {
         @Override
         Kernel kernel(Shape[] in, Shape out) {
             return (x, r) -> Unary.powGrad(x[0], x[1], p, r);
+        }
+
+        @Override
+        String rule(int input) {
+            return input == 0 ? "{g} * " + p + " * {1}^" + (p - 1) : "{g} * {0} * " + p + " * " + (p - 1)
+                    + " * {1}^" + (p - 2);
         }
 
         @Override

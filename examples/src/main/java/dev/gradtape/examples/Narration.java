@@ -50,11 +50,33 @@ final class Narration implements BackwardObserver {
             Tensor total = before == null ? g : before.add(g);
             received.put(inputs.get(i), total);
             out.printf(Locale.ROOT, "          sends to %-6s %s%n", to + ":", values(g));
+            out.printf(Locale.ROOT, "                 (%s receives %s)%n", to, rule(node, i, output, gradOutput, g));
             if (before != null) {
                 out.printf(Locale.ROOT, "                 (%s is used again: its gradient so far adds up to %s)%n",
                         to, values(total));
             }
         }
+    }
+
+    /**
+     * The op's own rule for input {@code i} ({@link Node#rule}), with the graph's names and, when
+     * every value in it is a single number, with the numbers too: "dL/de * b = 1.0 * -3.0 = -3.0".
+     */
+    private String rule(Node node, int i, String output, Tensor gradOutput, Tensor result) {
+        String rule = node.rule(i);
+        String named = rule.replace("{g}", "dL/d" + output).replace("{y}", output);
+        String numbers = rule.replace("{g}", values(gradOutput)).replace("{y}", values(node.output()));
+        boolean scalars = gradOutput.size() == 1 && node.output().size() == 1;
+        for (int j = 0; j < node.inputCount(); j++) {
+            named = named.replace("{" + j + "}", names.nameOf(node.input(j)));
+            numbers = numbers.replace("{" + j + "}", values(node.input(j)));
+            scalars &= node.input(j).size() == 1;
+        }
+        if (!scalars) {
+            return named;
+        }
+        String value = values(result);
+        return numbers.equals(value) ? named + " = " + value : named + " = " + numbers + " = " + value;
     }
 
     /** A tensor's values, without the shape for a scalar. */

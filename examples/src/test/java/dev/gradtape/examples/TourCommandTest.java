@@ -26,6 +26,10 @@ class TourCommandTest {
         assertTrue(run.out().contains("step 1: L = add(g, a)"), run.out());
         assertTrue(run.out().contains("step 4: e = mul(a, b)"), run.out());
         assertTrue(run.out().contains("its gradient so far adds up to 7.0"), run.out());
+        // each step's rule comes from the op's own definition (Node.rule), with the graph's numbers
+        assertTrue(run.out().contains("(a receives dL/de * b = -2.0 * -3.0 = 6.0)"), run.out());
+        assertTrue(run.out().contains("(d receives dL/dg * f = 1.0 * -2.0 = -2.0)"), run.out());
+        assertTrue(run.out().contains("(e receives dL/dd = -2.0)"), run.out());
         assertTrue(run.out().contains("dL/da = 7.0"), run.out());
         assertTrue(run.out().contains("GradCheck passed: 4 values agree"), run.out());
         assertTrue(run.out().contains("GradCheck passed: 14 values agree"), run.out());
