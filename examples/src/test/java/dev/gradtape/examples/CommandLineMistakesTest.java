@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Each command-line mistake: one clear line, the usage, exit code 2, no stack trace. */
 class CommandLineMistakesTest {
@@ -99,5 +101,42 @@ class CommandLineMistakesTest {
         Cli.Run top = Cli.run("--help");
         assertEquals(0, top.exitCode());
         assertTrue(top.out().contains("article"), top.out());
+    }
+
+    /**
+     * Every count of bench out of its range: exit code 2 and one line naming the option, the
+     * value and the range, before anything runs (these printed nothing and exited 0, printed a
+     * negative rate, wrapped 4294967396 round to 100, or failed with exit code 1 and an internal
+     * message that began "bench: bench:").
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "A  | --reps       | 0          | must be at least 1, got 0",
+        "A  | --reps       | -1         | must be at least 1, got -1",
+        "A  | --episodes   | -5         | must be from 1 to 2147483647, got -5",
+        "A  | --episodes   | 4294967396 | must be from 1 to 2147483647, got 4294967396",
+        "C  | --episodes   | 0          | must be from 1 to 9223372036854775807, got 0",
+        "B  | --steps      | -1         | must be at least 1, got -1",
+        "B  | --steps      | 0          | must be at least 1, got 0",
+        "B  | --warmup     | -5         | must be at least 0, got -5",
+        "MM | --size       | 0          | must be from 1 to ",
+        "MM | --size       | -1         | must be from 1 to ",
+        "MM | --size       | 46341      | must be from 1 to ",
+        "C  | --max-nodes  | 0          | must be from 1000 to 10000000 (the series runs 1000, 10000, ... up to it), got 0",
+        "C  | --max-nodes  | 2147483647 | must be from 1000 to 10000000 (the series runs 1000, 10000, ... up to it), got 2147483647",
+        "C  | --heap-every | 0          | must be at least 1, got 0",
+        "A  | --threads    | 0          | must be at least 1, got 0",
+        "A  | --kernel     | fast       | must be one of auto, plain, got fast",
+        "A  | --engine     | jit        | must be one of replay, eager, got jit",
+        "C  | --part       | all        | must be one of backward, heap, both, got all"})
+    void benchChecksEveryRange(String workload, String option, String value, String problem) {
+        Cli.Run run = Cli.run("bench", "--workload", workload, option, value);
+        String line = run.firstErrorLine();
+        assertTrue(line.startsWith("gradtape bench: invalid value for option '" + option + "': " + problem),
+                line);
+        assertTrue(line.endsWith(", got " + value), line);
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("Usage: gradtape bench"), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
     }
 }
