@@ -1,9 +1,11 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.ComputeConfig;
 import dev.gradtape.examples.bench.BenchCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
  * Each has {@code --help}.
  *
  * <p>Exit codes: 0 on success, 1 when a run fails, 2 for a command-line mistake (printed as one
- * line and the usage, never a stack trace).
+ * line and the usage, never a stack trace) or a bad {@code -Dgradtape.threads} (one line).
  */
 @Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape 0.1.0-SNAPSHOT",
         description = "Automatic differentiation on a gradient tape, and policy gradients built on it.",
@@ -70,6 +72,30 @@ public final class GradtapeCli implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(ErrorHandlers::onUsageError);
         cli.setExecutionExceptionHandler(ErrorHandlers::onFailure);
+        cli.setExecutionStrategy(GradtapeCli::executeParsed);
         return cli;
+    }
+
+    /**
+     * Runs the command picocli parsed, as its {@code RunLast} strategy does, after checking what
+     * the JVM was started with: a bad {@code -Dgradtape.threads} is one line and exit code 2
+     * (the engine would otherwise fail on its first matrix product with an
+     * {@code ExceptionInInitializerError}).
+     */
+    private static int executeParsed(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        List<CommandLine> chain = parsed.asCommandLineList();
+        CommandLine command = chain.get(chain.size() - 1);
+        try {
+            ComputeConfig.threadsProperty();
+        } catch (IllegalArgumentException e) {
+            command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            command.getErr().flush();
+            return ErrorHandlers.USAGE;
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 }
