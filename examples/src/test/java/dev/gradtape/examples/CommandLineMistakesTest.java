@@ -139,4 +139,30 @@ class CommandLineMistakesTest {
         assertTrue(run.err().contains("Usage: gradtape bench"), run.err());
         assertFalse(run.err().contains("\tat "), run.err());
     }
+
+    /**
+     * A reward scale whose product overflows (or underflows) is refused up front; training used to
+     * start and fail on its first update with a misleading "the loss is Infinity ... sigma reached
+     * 0" (or, underflowing, learn nothing from rewards that were all 0).
+     */
+    @ParameterizedTest
+    @CsvSource({"1e308, 1e308, 1.0E308 * 1.0E308 overflows to infinity",
+        "1e200, 1e200, 1.0E200 * 1.0E200 overflows to infinity",
+        "1e-300, 1e-300, 1.0E-300 * 1.0E-300 underflows to 0"})
+    void articleRewardScaleMustNotOverflow(String range, String maxReward, String what) {
+        Path out = tmp.resolve("r");
+        assertUsageError(Cli.run("article", "--range", range, "--max-reward", maxReward, "--out", out.toString()),
+                "gradtape article: invalid values for options '--range' and '--max-reward': the reward is"
+                        + " range * max-reward / max(range, |target - a|), and " + what + "; choose values"
+                        + " whose product is a finite number > 0",
+                "gradtape article");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aLargeButFiniteRewardScaleStillRuns() {
+        Cli.Run run = Cli.run("article", "--range", "1e150", "--max-reward", "1e150", "--episodes", "20", "-q",
+                "--out", tmp.resolve("big").toString());
+        assertEquals(0, run.exitCode(), run.err());
+    }
 }
