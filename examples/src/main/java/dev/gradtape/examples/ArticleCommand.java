@@ -93,7 +93,6 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
         }
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr",
                 "must be a finite number > 0, got " + learningRate);
-        RunFolder folder = openRunFolder("article-seed" + seed);
-        return runIn(folder, () -> ArticleRun.run(this, folder));
+        return ArticleRun.run(this, openRunFolder("article-seed" + seed));
     }
 }

@@ -22,11 +22,14 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 on success, 1 when a run fails, 2 for a command-line mistake (printed as one
  * line and the usage, never a stack trace) or a bad {@code -Dgradtape.threads} (one line).
  */
-@Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape 0.1.0-SNAPSHOT",
+@Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape " + GradtapeCli.VERSION,
         description = "Automatic differentiation on a gradient tape, and policy gradients built on it.",
         subcommands = {TourCommand.class, ArticleCommand.class, PendulumCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class GradtapeCli implements Runnable {
+    /** The version of gradtape, as {@code --version} prints it and {@code run.json} records it. */
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
     @Spec
     CommandSpec spec;
 
@@ -78,9 +81,10 @@ public final class GradtapeCli implements Runnable {
 
     /**
      * Runs the command picocli parsed, as its {@code RunLast} strategy does, after checking what
-     * the JVM was started with: a bad {@code -Dgradtape.threads} is one line and exit code 2
-     * (the engine would otherwise fail on its first matrix product with an
-     * {@code ExceptionInInitializerError}).
+     * the JVM was started with (a bad {@code -Dgradtape.threads} is one line and exit code 2; the
+     * engine would otherwise fail on its first matrix product with an
+     * {@code ExceptionInInitializerError}). A command that
+     * opened a run folder has its run ended here: finished on exit code 0, failed otherwise.
      */
     private static int executeParsed(CommandLine.ParseResult parsed) {
         Integer help = CommandLine.executeHelpRequest(parsed);
@@ -96,6 +100,22 @@ public final class GradtapeCli implements Runnable {
             command.getErr().flush();
             return ErrorHandlers.USAGE;
         }
-        return new CommandLine.RunLast().execute(parsed);
+        RunCommand run = command.getCommand() instanceof RunCommand r ? r : null;
+        int code;
+        try {
+            code = new CommandLine.RunLast().execute(parsed);
+        } catch (RuntimeException | Error e) {
+            if (run != null) {
+                Throwable cause = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                run.endRun(RunFolder.Status.FAILED, cause.getMessage() != null ? cause.getMessage()
+                        : cause.getClass().getName());
+            }
+            throw e;
+        }
+        if (run != null) {
+            run.endRun(code == 0 ? RunFolder.Status.FINISHED : RunFolder.Status.FAILED,
+                    code == 0 ? null : "the command ended with exit code " + code);
+        }
+        return code;
     }
 }

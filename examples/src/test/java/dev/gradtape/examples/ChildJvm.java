@@ -23,8 +23,8 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** Runs {@code java <jvmOptions> -cp <ours> dev.gradtape.examples.GradtapeCli <args>} in {@code dir}. */
-    static Cli.Run run(Path dir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+    /** {@code java <jvmOptions> -cp <ours> dev.gradtape.examples.GradtapeCli <args>}. */
+    private static List<String> command(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -32,6 +32,18 @@ final class ChildJvm {
         cmd.add(classPath());
         cmd.add(GradtapeCli.class.getName());
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Starts the launcher in {@code dir}, its output and errors both going to {@code log}. */
+    static Process start(Path dir, List<String> jvmOptions, Path log, String... args) throws IOException {
+        return new ProcessBuilder(command(jvmOptions, args)).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    /** Runs the launcher in {@code dir} and waits for it. */
+    static Cli.Run run(Path dir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> cmd = command(jvmOptions, args);
         Path out = Files.createTempFile(dir, "child", ".out");
         Path err = Files.createTempFile(dir, "child", ".err");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile())

@@ -72,7 +72,7 @@ class CommandLineMistakesTest {
         Path precious = Files.writeString(dir.resolve("scalar.dot"), "precious");
         assertUsageError(Cli.run("tour", "--out", dir.toString()),
                 "gradtape tour: the output folder " + dir + " already exists and is not empty; pass"
-                        + " --force to overwrite its files or choose another --out",
+                        + " --force to replace it or choose another --out",
                 "gradtape tour");
         assertEquals("precious", Files.readString(precious));
 

@@ -46,13 +46,17 @@ class RunFolderTest {
     }
 
     @Test
-    void csvHasHeaderAndExactNumbers() {
-        CsvTable t = new CsvTable("episode", "value");
-        t.add(1, 0.1);
-        t.add(2, 1e-20);
-        assertEquals("episode,value\n1,0.1\n2,1.0E-20\n", t.toCsv());
-        assertEquals(2, t.rowCount());
-        assertArrayEquals(new double[] {0.1, 1e-20}, t.column("value"));
-        assertThrows(IllegalArgumentException.class, () -> t.add(1));
+    void csvHasHeaderAndExactNumbers() throws IOException {
+        Path file = tmp.resolve("t.csv");
+        try (CsvLog t = CsvLog.create(file, "episode", "value")) {
+            t.add(1, 0.1);
+            t.add(2L, 1e-20);
+            t.addLine("3,-0.0");
+            assertEquals(3, t.rowCount());
+            assertThrows(IllegalArgumentException.class, () -> t.add(1));
+            assertThrows(IllegalArgumentException.class, () -> t.addLine("1,2,3"));
+        }
+        assertEquals("episode,value\n1,0.1\n2,1.0E-20\n3,-0.0\n", Files.readString(file));
+        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> CsvLog.create(file, "x"));
     }
 }
