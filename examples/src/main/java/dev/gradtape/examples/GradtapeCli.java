@@ -57,6 +57,8 @@ public final class GradtapeCli implements Runnable {
      */
     public static int execute(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = commandLine();
+        // --config supplies default values to the parse itself, so it is read before parsing
+        RunConfig.find(args).ifPresent(file -> cli.setDefaultValueProvider(RunConfig.read(file)));
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         cli.setOut(o);
@@ -83,7 +85,7 @@ public final class GradtapeCli implements Runnable {
      * Runs the command picocli parsed, as its {@code RunLast} strategy does, after checking what
      * the JVM was started with (a bad {@code -Dgradtape.threads} is one line and exit code 2; the
      * engine would otherwise fail on its first matrix product with an
-     * {@code ExceptionInInitializerError}). A command that
+     * {@code ExceptionInInitializerError}) and the {@code --config} file, if any. A command that
      * opened a run folder has its run ended here: finished on exit code 0, failed otherwise.
      */
     private static int executeParsed(CommandLine.ParseResult parsed) {
@@ -101,6 +103,19 @@ public final class GradtapeCli implements Runnable {
             return ErrorHandlers.USAGE;
         }
         RunCommand run = command.getCommand() instanceof RunCommand r ? r : null;
+        if (run != null && run.config != null && command.getDefaultValueProvider() instanceof RunConfig config) {
+            try {
+                config.check(command.getCommandSpec());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(command.getCommandSpec(), e.getMessage());
+            }
+            Object path = config.recorded("matmul_path");
+            if (path != null && !path.equals(ComputeConfig.matmulPath())) {
+                command.getErr().println(command.getCommandSpec().qualifiedName() + ": note: the recorded run"
+                        + " took the " + path + " matrix path and this one takes the " + ComputeConfig.matmulPath()
+                        + " path; their results agree to round-off, not bit for bit");
+            }
+        }
         int code;
         try {
             code = new CommandLine.RunLast().execute(parsed);

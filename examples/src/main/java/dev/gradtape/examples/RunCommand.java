@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every command that writes a run folder shares: {@code --out}, {@code --force},
- * {@code --quiet}, turning a bad folder into a usage error, and the run's
+ * {@code --quiet}, {@code --config}, turning a bad folder into a usage error, and the run's
  * record.
  *
  * <p>A command opens its folder with {@link #openRunFolder}, which begins the run
@@ -36,6 +36,11 @@ abstract class RunCommand {
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Repeat a run: every option not"
+            + " given here takes its value from FILE, the run.json of an earlier run (all but --out,"
+            + " --force and --quiet).")
+    Path config;
 
     private RunFolder folder;
     private String endNote = "";
@@ -83,6 +88,7 @@ abstract class RunCommand {
         r.put("seed", seed == null ? null : seed.getValue());
         r.put("options", options);
         r.put("arguments", List.copyOf(spec.commandLine().getParseResult().originalArgs()));
+        r.put("config", config == null ? null : config.toAbsolutePath().normalize().toString());
         r.put("gradtape_version", GradtapeCli.VERSION);
         r.put("java_version", System.getProperty("java.version"));
         r.put("java_vm", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name"));
