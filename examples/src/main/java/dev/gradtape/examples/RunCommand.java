@@ -53,10 +53,9 @@ abstract class RunCommand {
         if (folder != null) {
             throw new IllegalStateException("RunCommand: the run folder is already open: " + folder.path());
         }
-        Path dir = out != null ? out : RunFolder.fresh(Path.of("runs"), defaultName);
         RunFolder f;
         try {
-            f = RunFolder.open(dir, force);
+            f = out != null ? RunFolder.open(out, force) : RunFolder.openNew(Path.of("runs"), defaultName);
         } catch (IllegalArgumentException e) {
             throw new UsageException(spec, e.getMessage());
         }

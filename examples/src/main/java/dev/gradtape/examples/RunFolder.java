@@ -149,6 +149,32 @@ final class RunFolder {
         return p;
     }
 
+    /**
+     * Opens a new folder under {@code parent}, named as {@link #fresh} would, and claims it by
+     * creating it (an atomic step), so that two runs started at once never share a folder.
+     *
+     * @throws IllegalArgumentException with a message for the user when it cannot be created
+     */
+    static RunFolder openNew(Path parent, String base) {
+        Path p = fresh(parent.toAbsolutePath().normalize(), base);
+        try {
+            Files.createDirectories(p.getParent());
+            while (true) {
+                try {
+                    Files.createDirectory(p);
+                    break;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    p = fresh(p.getParent(), base); // another run took it first
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("cannot create a run folder under " + parent + " ("
+                    + describe(e) + "); choose another --out");
+        }
+        RunFolder f = open(p, false);
+        return new RunFolder(f.dir, f.work, true);
+    }
+
     /** The folder (absolute): where the run's files are once it has finished. */
     Path path() {
         return dir;

@@ -2,6 +2,7 @@ package dev.gradtape.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,21 @@ class RunFolderTest {
         Files.createDirectories(tmp.resolve("article-seed1-2"));
         assertEquals(tmp.resolve("article-seed1-3"), RunFolder.fresh(tmp, "article-seed1"));
         assertEquals(tmp.resolve("other"), RunFolder.fresh(tmp, "other"));
+    }
+
+    @Test
+    void newFoldersAreClaimedOnceEachAndAnUnusedOneIsRemoved() throws IOException {
+        RunFolder a = RunFolder.openNew(tmp, "article-seed1");
+        RunFolder b = RunFolder.openNew(tmp, "article-seed1");
+        assertEquals(tmp.resolve("article-seed1"), a.path());
+        assertEquals(tmp.resolve("article-seed1-2"), b.path());
+        assertTrue(Files.isDirectory(b.path()));
+        b.begin("article", java.util.Map.of());
+        b.end(RunFolder.Status.FAILED, "before anything was written");
+        assertFalse(Files.exists(b.path()), "a run that wrote nothing but run.json left its folder");
+        a.writeText("x.csv", "1");
+        a.end(RunFolder.Status.FAILED, "after something was written");
+        assertTrue(Files.exists(a.resolve("x.csv")));
     }
 
     @Test
