@@ -46,6 +46,31 @@ final class CsvLog implements AutoCloseable {
         return log;
     }
 
+    /**
+     * Opens {@code path}, a log this class wrote with the same columns, to append to it: what a
+     * resumed run does after {@link #cutBack}.
+     *
+     * @throws IllegalArgumentException if its first line is not the header of {@code columns}
+     */
+    static CsvLog reopen(Path path, String... columns) throws IOException {
+        String header = String.join(",", columns);
+        String first;
+        try (var in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            first = in.readLine();
+        }
+        if (!header.equals(first)) {
+            throw new IllegalArgumentException("CsvLog.reopen: " + path + " starts with '" + first
+                    + "', not the header '" + header + "'");
+        }
+        long rows;
+        try (var lines = Files.lines(path, StandardCharsets.UTF_8)) {
+            rows = lines.count() - 1;
+        }
+        CsvLog log = new CsvLog(List.of(columns), Files.newOutputStream(path, StandardOpenOption.APPEND));
+        log.rows = rows;
+        return log;
+    }
+
     /** Appends a row with one value per column. */
     void add(Number... values) throws IOException {
         if (values.length != columns.size()) {

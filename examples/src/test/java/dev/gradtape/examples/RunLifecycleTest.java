@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -272,6 +273,13 @@ class RunLifecycleTest {
         Files.writeString(f, "10,5.", java.nio.file.StandardOpenOption.APPEND); // a kill mid-line
         assertEquals(4, CsvLog.cutBack(f, 4));
         assertEquals("episode,x\n0,0.0\n1,0.5\n2,1.0\n3,1.5\n", Files.readString(f));
+        try (CsvLog log = CsvLog.reopen(f, "episode", "x")) { // a resumed run appends after the cut
+            assertEquals(4, log.rowCount());
+            log.add(4, 2.0);
+        }
+        assertEquals("episode,x\n0,0.0\n1,0.5\n2,1.0\n3,1.5\n4,2.0\n", Files.readString(f));
+        assertThrows(IllegalArgumentException.class, () -> CsvLog.reopen(f, "episode", "y"));
+        assertEquals(4, CsvLog.cutBack(f, 4));
         assertEquals(4, CsvLog.cutBack(f, 100)); // fewer rows than asked: all kept
         assertEquals(0, CsvLog.cutBack(f, 0));
         assertEquals("episode,x\n", Files.readString(f));
