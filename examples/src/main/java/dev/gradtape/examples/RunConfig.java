@@ -23,11 +23,12 @@ final class RunConfig implements CommandLine.IDefaultValueProvider {
     /** Options that say where and how a run reports, not what it computes. */
     static final Set<String> NOT_REPEATED = Set.of("--out", "--force", "--quiet", "--config");
 
-    private final Path file;
+    /** The file's name as given, for messages. */
+    private final String file;
     private final Map<String, Object> record;
     private final String problem;
 
-    private RunConfig(Path file, Map<String, Object> record, String problem) {
+    private RunConfig(String file, Map<String, Object> record, String problem) {
         this.file = file;
         this.record = record;
         this.problem = problem;
@@ -37,36 +38,42 @@ final class RunConfig implements CommandLine.IDefaultValueProvider {
      * The value of {@code --config} in {@code args} (before any {@code --}), if given: looked up
      * before parsing, since the file supplies default values to the parse itself.
      */
-    static Optional<Path> find(String[] args) {
+    static Optional<String> find(String[] args) {
         for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
-                return Optional.of(Path.of(args[i + 1]));
+                return Optional.of(args[i + 1]);
             }
             if (args[i].startsWith("--config=")) {
-                return Optional.of(Path.of(args[i].substring("--config=".length())));
+                return Optional.of(args[i].substring("--config=".length()));
             }
         }
         return Optional.empty();
     }
 
-    /** Reads {@code file}; a file that cannot be used is reported later, by {@link #check}. */
+    /** Reads {@code name}; a file that cannot be used is reported later, by {@link #check}. */
     @SuppressWarnings("unchecked")
-    static RunConfig read(Path file) {
+    static RunConfig read(String name) {
+        Path file;
+        try {
+            file = Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return new RunConfig(name, Map.of(), "it is not a file name (" + e.getReason() + ")");
+        }
         try {
             if (Files.size(file) > JsonText.MAX_CHARS) {
-                return new RunConfig(file, Map.of(), "it is larger than a run.json can be");
+                return new RunConfig(name, Map.of(), "it is larger than a run.json can be");
             }
             Object v = JsonText.parse(Files.readString(file, StandardCharsets.UTF_8));
             if (!(v instanceof Map<?, ?> m) || !RunFolder.FORMAT.equals(m.get("format"))
                     || !(m.get("command") instanceof String) || !(m.get("options") instanceof Map)) {
-                return new RunConfig(file, Map.of(), "it is not the run.json of a gradtape run (no \"format\": \""
+                return new RunConfig(name, Map.of(), "it is not the run.json of a gradtape run (no \"format\": \""
                         + RunFolder.FORMAT + "\" with a command and its options)");
             }
-            return new RunConfig(file, (Map<String, Object>) m, null);
+            return new RunConfig(name, (Map<String, Object>) m, null);
         } catch (IOException | IllegalArgumentException e) {
             String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
                     : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new RunConfig(file, Map.of(), "cannot read it: " + why);
+            return new RunConfig(name, Map.of(), "cannot read it: " + why);
         }
     }
 

@@ -132,6 +132,12 @@ class RunConfigTest {
         assertConfigError(Cli.run("pendulum", "--config", edited.toString()), "pendulum",
                 edited + ": it sets --bogus, which gradtape pendulum does not have");
 
+        // not a file name at all: picocli's own one line (read before parsing, it must not crash)
+        Cli.Run nul = Cli.run("article", "--config", "a\u0000b");
+        assertEquals(2, nul.exitCode(), nul.err());
+        assertTrue(nul.firstErrorLine().startsWith("gradtape article: Invalid value for option '--config':"), nul.err());
+        assertFalse(nul.err().contains("\tat "), nul.err());
+
         Path deep = Files.writeString(tmp.resolve("deep.json"), "[".repeat(3000));
         assertConfigError(Cli.run("article", "--config", deep.toString()), "article",
                 deep + ": cannot read it: not JSON at line 1, column 9: nested deeper than 8 levels");
