@@ -128,8 +128,13 @@ public final class GradtapeCli implements Runnable {
             throw e;
         }
         if (run != null) {
-            run.endRun(code == 0 ? RunFolder.Status.FINISHED : RunFolder.Status.FAILED,
+            String note = run.endRun(code == 0 ? RunFolder.Status.FINISHED : RunFolder.Status.FAILED,
                     code == 0 ? null : "the command ended with exit code " + code);
+            if (code == 0 && !note.isEmpty()) { // it finished, but its results are not where they should be
+                command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + note);
+                command.getErr().flush();
+                return ErrorHandlers.FAILURE;
+            }
         }
         return code;
     }

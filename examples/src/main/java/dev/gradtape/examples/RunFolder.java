@@ -28,7 +28,9 @@ import java.util.stream.Stream;
  *       error) or {@code stopped} (SIGINT or SIGTERM). A run killed outright stays
  *       {@code running}, with the {@code pid} of a process that no longer exists.</li>
  *   <li><b>Nothing saved is overwritten by accident.</b> A folder with anything in it is written
- *       only with {@code --force}, and never while the run recorded in it is still going.</li>
+ *       only with {@code --force}, never while the run recorded in it is still going, and never
+ *       if it is not a run folder (no {@code run.json}, and files no run writes: {@code --out
+ *       . --force} must not replace a project).</li>
  *   <li><b>{@code --force} replaces a folder whole or not at all.</b> The new run is built in a
  *       hidden sibling, {@code .<name>.<pid>.new}, and swapped in (two renames) only when it
  *       finishes; a run that fails or is stopped is removed and the old folder stays as it was.
@@ -111,6 +113,12 @@ final class RunFolder {
         boolean empty = !existed || isEmpty(d);
         if (!empty) {
             Optional<Map<String, Object>> previous = readRecord(d);
+            Optional<String> foreign = previous.isPresent() ? Optional.empty() : foreignFile(d);
+            if (foreign.isPresent()) {
+                throw new IllegalArgumentException("the output folder " + dir + " is not a run folder (it"
+                        + " holds " + foreign.get() + ", which no gradtape run writes, and no " + RECORD
+                        + "), so it is never replaced, even with --force; choose another --out");
+            }
             if (previous.isPresent() && isAlive(previous.get())) {
                 throw new IllegalArgumentException("the output folder " + dir + " is in use by a run of"
                         + " process " + previous.get().get("pid") + " (status running); wait for it or"
@@ -283,8 +291,15 @@ final class RunFolder {
                     swapIn();
                     return "";
                 } catch (IOException e) {
-                    deleteTree(work);
-                    return "the new run could not replace " + dir + " (" + describe(e) + "); it was left as it was";
+                    // keep the new run where the user can see it, under a name of its own
+                    Path kept = fresh(dir.getParent(), dir.getFileName().toString());
+                    try {
+                        Files.move(work, kept, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (IOException again) {
+                        kept = work;
+                    }
+                    return "the new run could not replace " + dir + " (" + describe(e) + "), which was left"
+                            + " as it was; the new run is in " + kept;
                 }
             }
             deleteTree(work);
@@ -418,6 +433,25 @@ final class RunFolder {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * The files the runs of this version write, and of versions before {@code run.json}: a folder
+     * with no record is taken for a run folder (which {@code --force} may replace) only if it
+     * holds nothing else.
+     */
+    private static final java.util.Set<String> RUN_FILES = java.util.Set.of("metrics.csv", "article.png",
+            "actor.safetensors", "learning-curve.csv", "updates.csv", "pendulum.png", "policy.safetensors",
+            "scalar.dot", "tensor.dot", "scalar.svg", "tensor.svg");
+
+    /** A file or folder in {@code d} that no run writes, if there is one. */
+    private static Optional<String> foreignFile(Path d) {
+        try (Stream<Path> entries = Files.list(d)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> !RUN_FILES.contains(n) && !TEMPORARY.matcher(n).matches()).sorted().findFirst();
+        } catch (IOException e) {
+            return Optional.of("files that cannot be listed");
         }
     }
 

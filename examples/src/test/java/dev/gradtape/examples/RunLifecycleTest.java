@@ -51,13 +51,29 @@ class RunLifecycleTest {
         return p.pid();
     }
 
-    /** A folder as an earlier article run left it. */
+    /** A folder as an earlier article run left it, with a note the user added. */
     private Path oldRun(String name) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(dir.resolve("run.json"), "{\"format\": \"gradtape-run\", \"status\": \"finished\"}\n");
         Files.writeString(dir.resolve("metrics.csv"), "episode,mu\n0,0.5\n");
         Files.write(dir.resolve(ArticleRun.CHECKPOINT), new byte[] {1, 2, 3});
         Files.writeString(dir.resolve("notes.txt"), "mine");
         return dir;
+    }
+
+    @Test
+    void aFolderThatIsNotARunFolderIsNeverReplacedEvenWithForce() throws IOException {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("pom.xml"), "<project/>");
+        Files.writeString(project.resolve("metrics.csv"), "mine");
+        Map<String, String> before = snapshot(project);
+        Cli.Run r = Cli.run("article", "--episodes", "10", "-q", "--force", "--out", project.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("gradtape article: the output folder " + project + " is not a run folder (it holds pom.xml,"
+                + " which no gradtape run writes, and no run.json), so it is never replaced, even with --force;"
+                + " choose another --out", r.firstErrorLine());
+        assertEquals(before, snapshot(project));
+        assertEquals(List.of("project"), names(tmp));
     }
 
     @Test
@@ -132,6 +148,23 @@ class RunLifecycleTest {
     }
 
     @Test
+    void aSwapThatCannotHappenKeepsBothFoldersAndSaysWhereTheNewRunIs() throws IOException {
+        Path dir = oldRun("r");
+        Map<String, String> before = snapshot(dir);
+        RunFolder f = RunFolder.open(dir, true);
+        f.begin("article", Map.of());
+        f.writeText("metrics.csv", "new");
+        // something in the way of the old folder's rename: a folder of this (live) process
+        Files.createDirectories(tmp.resolve(".r." + ProcessHandle.current().pid() + ".old/x"));
+        String note = f.end(RunFolder.Status.FINISHED, null);
+        assertTrue(note.startsWith("the new run could not replace " + dir.toAbsolutePath()), note);
+        assertTrue(note.endsWith("which was left as it was; the new run is in " + tmp.resolve("r-2")), note);
+        assertEquals(before, snapshot(dir));
+        assertEquals("new", Files.readString(tmp.resolve("r-2/metrics.csv")));
+        assertEquals("finished", RunFolder.readRecord(tmp.resolve("r-2")).orElseThrow().get("status"));
+    }
+
+    @Test
     void aDeadRunsTemporaryFileIsRemovedAndBlocksNothing() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("r"));
         Path stale = Files.writeString(dir.resolve(".metrics.csv." + deadPid() + "-1.tmp"), "half a fi");
@@ -147,6 +180,7 @@ class RunLifecycleTest {
         Files.writeString(dir.resolve("run.json"), "{\"format\": \"gradtape-run\", \"status\": \"running\", \"pid\": "
                 + deadPid() + ", \"started\": \"" + Instant.now() + "\"}\n");
         Files.writeString(dir.resolve("metrics.csv"), "episode,mu\n0,0.5\n");
+        Files.writeString(dir.resolve(".metrics.csv.999999999-3.tmp"), "an unknown (not running) writer's");
         Cli.Run refused = Cli.run("article", "--episodes", "10", "-q", "--out", dir.toString());
         assertEquals(2, refused.exitCode(), refused.err());
         assertEquals("gradtape article: the output folder " + dir + " already exists and is not empty (it holds a"
