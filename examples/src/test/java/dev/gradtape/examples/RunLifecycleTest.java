@@ -256,6 +256,24 @@ class RunLifecycleTest {
         assertTrue(csv.endsWith("\n"), "metrics.csv ends in half a line");
     }
 
+    @Test
+    void aForcedRunStoppedBySigtermLeavesTheOldFolderAsItWas() throws Exception {
+        Path dir = oldRun("r");
+        Map<String, String> before = snapshot(dir);
+        Path log = tmp.resolve("child.log");
+        Process p = ChildJvm.start(tmp, List.of(), log, "article", "--episodes", "2000000000", "-q", "--force",
+                "--out", dir.toString());
+        try {
+            waitForRows(tmp.resolve(".r." + p.pid() + ".new").resolve("metrics.csv"), p);
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        assertEquals(before, snapshot(dir));
+        assertEquals(List.of("child.log", "r"), names(tmp));
+    }
+
     private static void waitForRows(Path csv, Process p) throws IOException, InterruptedException {
         for (int i = 0; i < 6000 && p.isAlive(); i++) {
             if (Files.exists(csv) && Files.size(csv) > 2 * CsvLog.BUFFER_CHARS) {
