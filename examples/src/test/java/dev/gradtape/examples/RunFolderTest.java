@@ -31,7 +31,7 @@ class RunFolderTest {
     @Test
     void anEmptyExistingFolderIsFineAndAFullOneNeedsForce() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("d"));
-        RunFolder.open(dir, false).writeText("f", "1");
+        RunFolder.open(dir, false).writeText("metrics.csv", "1"); // a file runs write: --force may replace it
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RunFolder.open(dir, false));
         assertTrue(e.getMessage().contains("--force"), e.getMessage());
