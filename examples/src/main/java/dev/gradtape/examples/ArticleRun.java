@@ -108,14 +108,18 @@ final class ArticleRun {
     /** The article's figure: mu, sigma, reward (mean of 100) and the target against the episode. */
     static LinePlot plot(PlotSample sample, ArticleCommand s) {
         double[] episode = sample.column(0);
+        // The target lines span the whole run, episode 0 to the number of episodes. (This also
+        // keeps XChart's x ticks at round numbers: it puts them on data points, at odd values
+        // such as 504 and 1,008, when all x values are evenly spaced, as a thinned sample can be.)
+        double[] run = {0, s.episodes};
         return new LinePlot(String.format(Locale.ROOT, "Gaussian actor on the target game (seed %d,"
                 + " baseline %s, loss %s)", s.seed, s.baseline, s.loss), "episode", "value", 900, 560)
                 .line("mu", episode, sample.column(1), new Color(31, 119, 180))
                 .line("sigma", episode, sample.column(2), new Color(255, 127, 14))
                 .line("reward (mean of last " + SMOOTHING + ")", episode, sample.column(3), new Color(44, 160, 44))
-                .level("target", episode, s.target, new Color(214, 39, 40))
-                .level("target range", episode, s.target + s.range, new Color(240, 160, 160))
-                .level("target - range", episode, s.target - s.range, new Color(240, 160, 160), false);
+                .level("target", run, s.target, new Color(214, 39, 40))
+                .level("target range", run, s.target + s.range, new Color(240, 160, 160))
+                .level("target - range", run, s.target - s.range, new Color(240, 160, 160), false);
     }
 
     /** The mean of the last {@code capacity} values added, in memory for those values only. */
