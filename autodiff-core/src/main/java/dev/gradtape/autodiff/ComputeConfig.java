@@ -1,13 +1,16 @@
 package dev.gradtape.autodiff;
 
 import dev.gradtape.autodiff.kernels.MatMulEngine;
+import java.util.OptionalInt;
 
 /**
  * Process-wide settings of the compute kernels: how many threads a large matrix product may use,
  * and whether the vector-API kernel is taken when it is available.
  *
  * <p>The thread count starts at the system property {@code gradtape.threads} if set, else the
- * number of available processors. Results never depend on it: every kernel sums each output
+ * number of available processors. A value that is not a whole number of at least 1 is refused
+ * with an {@link IllegalArgumentException} naming the property and the value, from every method
+ * here (check it up front with {@link #threadsProperty()}). Results never depend on it: every kernel sums each output
  * element in an order fixed by the operand shapes alone, so any thread count gives the same
  * bits (see the matmul kernels).
  *
@@ -18,11 +21,48 @@ import dev.gradtape.autodiff.kernels.MatMulEngine;
  * multiply-adds (the article's layers) take the same direct loop on both paths.
  */
 public final class ComputeConfig {
+    /** The system property that sets the initial thread count: {@code -Dgradtape.threads=2}. */
+    public static final String THREADS_PROPERTY = "gradtape.threads";
+
     private ComputeConfig() {
+    }
+
+    /**
+     * The thread count asked for by the system property {@value #THREADS_PROPERTY}, or empty when
+     * it is unset or blank (the number of processors is then the default).
+     *
+     * @throws IllegalArgumentException if it is set to anything but a whole number of at least 1,
+     *     with a message naming the property, its value and what is valid
+     */
+    public static OptionalInt threadsProperty() {
+        String p = System.getProperty(THREADS_PROPERTY);
+        if (p == null || p.isBlank()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(p.strip());
+            if (n >= 1) {
+                return OptionalInt.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // refused below, with the same message as a number below 1
+        }
+        throw new IllegalArgumentException("system property " + THREADS_PROPERTY + "=" + p
+                + " is not a thread count; give a whole number of at least 1, or leave it unset for"
+                + " the number of processors");
+    }
+
+    /**
+     * Checks the system property before the engine reads it: the engine reads it once, when it is
+     * first used, and a bad value there would surface as an {@code ExceptionInInitializerError}.
+     */
+    private static void checkProperty() {
+        threadsProperty();
     }
 
     /** The number of threads a large matrix product may use (at least 1). */
     public static int threads() {
+        checkProperty();
         return MatMulEngine.threads();
     }
 
@@ -32,11 +72,13 @@ public final class ComputeConfig {
      * @throws IllegalArgumentException if {@code n < 1}
      */
     public static void setThreads(int n) {
+        checkProperty();
         MatMulEngine.setThreads(n);
     }
 
     /** True if this JVM can run the vector-API kernel (it was started with the incubator module). */
     public static boolean vectorAvailable() {
+        checkProperty();
         return MatMulEngine.vectorAvailable();
     }
 
@@ -45,11 +87,13 @@ public final class ComputeConfig {
      * default when available.
      */
     public static void setVectorEnabled(boolean enabled) {
+        checkProperty();
         MatMulEngine.setVectorEnabled(enabled);
     }
 
     /** The matrix-product path that runs now: {@code "vector"} or {@code "plain"}. */
     public static String matmulPath() {
+        checkProperty();
         return MatMulEngine.vectorActive() ? "vector" : "plain";
     }
 }

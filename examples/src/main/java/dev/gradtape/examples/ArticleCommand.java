@@ -84,9 +84,15 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
         require(range > 0 && Double.isFinite(range), "--range", "must be a finite number > 0, got " + range);
         require(maxReward > 0 && Double.isFinite(maxReward), "--max-reward",
                 "must be a finite number > 0, got " + maxReward);
+        double fullReward = range * maxReward; // the game's numerator: R = range * max-reward / max(range, |target - a|)
+        if (!(Double.isFinite(fullReward) && fullReward > 0)) {
+            throw new UsageException(spec, "invalid values for options '--range' and '--max-reward': the"
+                    + " reward is range * max-reward / max(range, |target - a|), and " + range + " * "
+                    + maxReward + " " + (fullReward > 0 ? "overflows to infinity" : "underflows to 0")
+                    + "; choose values whose product is a finite number > 0");
+        }
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr",
                 "must be a finite number > 0, got " + learningRate);
-        RunFolder folder = openRunFolder("article-seed" + seed);
-        return runIn(folder, () -> ArticleRun.run(this, folder));
+        return ArticleRun.run(this, openRunFolder("article-seed" + seed));
     }
 }

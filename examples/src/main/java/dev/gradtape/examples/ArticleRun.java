@@ -9,14 +9,16 @@ import dev.gradtape.rl.LogDensity;
 import dev.gradtape.rl.Reinforce;
 import dev.gradtape.rl.ReinforceSettings;
 import dev.gradtape.rl.TargetGame;
+import dev.gradtape.rl.UpdateMetrics;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Runs {@code gradtape article}: trains, logs every 100 episodes, and writes metrics.csv,
- * article.png and the actor's checkpoint into the run folder.
+ * Runs {@code gradtape article}: trains, logs every 100 episodes, streams metrics.csv row by row,
+ * and writes article.png and the actor's checkpoint into the run folder, in memory that does not
+ * grow with the number of episodes.
  */
 final class ArticleRun {
     /** The CSV header; the first six columns are the article's printout. */
@@ -27,6 +29,10 @@ final class ArticleRun {
     static final int PRINT_EVERY = 100;
     /** The summary's window: the mean reward of the last this many episodes. */
     static final int LAST = 1000;
+    /** The plot's window: the reward line is the mean of the last this many episodes. */
+    static final int SMOOTHING = 100;
+    /** The metrics, one row per episode, written as the run goes. */
+    static final String METRICS = "metrics.csv";
 
     private ArticleRun() {
     }
@@ -59,69 +65,93 @@ final class ArticleRun {
         out.printf(Locale.ROOT, "article: %d episodes, seed %d, target %s, range %s, max reward %s,"
                 + " lr %s, loss %s, baseline %s%n", s.episodes, s.seed, s.target, s.range, s.maxReward,
                 s.learningRate, s.loss, s.baseline);
-        CsvTable table = new CsvTable(COLUMNS);
-        try (Progress progress = Progress.start("article", s.episodes, "episodes", s.quiet)) {
-            reinforce.train(s.episodes, m -> {
+        // Memory stays the same however long the run: the rows go to disk as they come, the plot
+        // keeps a sample of them, and the summary the last LAST rewards.
+        PlotSample plot = new PlotSample(4, 2 * LinePlot.MAX_POINTS);
+        Window smoothed = new Window(SMOOTHING);
+        Window last = new Window(LAST);
+        try (CsvLog metrics = CsvLog.create(folder.resolve(METRICS), COLUMNS);
+                Progress progress = Progress.start("article", s.episodes, "episodes", s.quiet)) {
+            while (reinforce.episodes() < s.episodes) {
+                UpdateMetrics m = reinforce.update();
                 long episode = m.update() - 1; // one episode per update, counted from 0 as the article
-                table.add(episode, m.mu(), m.sigma(), m.action(), m.reward(), m.loss());
+                metrics.add(episode, m.mu(), m.sigma(), m.action(), m.reward(), m.loss());
+                plot.add(episode, m.mu(), m.sigma(), smoothed.add(m.reward()));
+                last.add(m.reward());
                 if (episode % PRINT_EVERY == 0) {
                     progress.println(out, String.format(Locale.ROOT,
                             "episode %5d  mu %8.4f  sigma %7.4f  action %8.4f  reward %6.4f  loss %9.4f",
                             episode, m.mu(), m.sigma(), m.action(), m.reward(), m.loss() + 0.0)); // + 0.0: no "-0.0000"
                 }
                 progress.step();
-            });
+            }
         }
-        folder.writeText("metrics.csv", table.toCsv());
-        folder.write("article.png", plot(table, s).png());
+        folder.write("article.png", plot(plot, s).png());
         Checkpoint.save(folder.resolve(CHECKPOINT), policy, adam);
         GaussianPolicy.Distribution d = policy.distribution(STATE);
-        out.println(summary(d.mean().item(), d.std().item(), table, s.target, s.range));
-        out.println("Run folder: " + folder.path() + " (metrics.csv, article.png, " + CHECKPOINT + ")");
+        out.println(summary(d.mean().item(), d.std().item(), last.size(), last.mean(), s.target, s.range));
+        out.println("Run folder: " + folder.path() + " (" + RunFolder.RECORD + ", " + METRICS + ", article.png, "
+                + CHECKPOINT + ")");
         out.flush();
         return 0;
     }
 
-    /** The one-line summary. */
-    static String summary(double mu, double sigma, CsvTable table, double target, double range) {
-        double[] rewards = table.column("reward");
-        int n = Math.min(LAST, rewards.length);
-        double sum = 0;
-        for (int i = rewards.length - n; i < rewards.length; i++) {
-            sum += rewards[i];
-        }
+    /** The one-line summary, with the mean reward of the last {@code n} episodes. */
+    static String summary(double mu, double sigma, int n, double meanReward, double target, double range) {
         double distance = Math.abs(mu - target);
         return String.format(Locale.ROOT, "Final: mu %.4f, sigma %.4f, mean reward of the last %d"
                 + " episodes %.4f; mu is %s the target range (|mu - %s| = %.4f %s %s)", mu, sigma, n,
-                sum / n, distance <= range ? "within" : "NOT within", target, distance,
+                meanReward, distance <= range ? "within" : "NOT within", target, distance,
                 distance <= range ? "<=" : ">", range);
     }
 
     /** The article's figure: mu, sigma, reward (mean of 100) and the target against the episode. */
-    static LinePlot plot(CsvTable table, ArticleCommand s) {
-        double[] episode = table.column("episode");
+    static LinePlot plot(PlotSample sample, ArticleCommand s) {
+        double[] episode = sample.column(0);
+        // The target lines span the whole run, episode 0 to the number of episodes. (This also
+        // keeps XChart's x ticks at round numbers: it puts them on data points, at odd values
+        // such as 504 and 1,008, when all x values are evenly spaced, as a thinned sample can be.)
+        double[] run = {0, s.episodes};
         return new LinePlot(String.format(Locale.ROOT, "Gaussian actor on the target game (seed %d,"
                 + " baseline %s, loss %s)", s.seed, s.baseline, s.loss), "episode", "value", 900, 560)
-                .line("mu", episode, table.column("mu"), new Color(31, 119, 180))
-                .line("sigma", episode, table.column("sigma"), new Color(255, 127, 14))
-                .line("reward (mean of last 100)", episode, movingMean(table.column("reward"), 100),
-                        new Color(44, 160, 44))
-                .level("target", episode, s.target, new Color(214, 39, 40))
-                .level("target range", episode, s.target + s.range, new Color(240, 160, 160))
-                .level("target - range", episode, s.target - s.range, new Color(240, 160, 160), false);
+                .line("mu", episode, sample.column(1), new Color(31, 119, 180))
+                .line("sigma", episode, sample.column(2), new Color(255, 127, 14))
+                .line("reward (mean of last " + SMOOTHING + ")", episode, sample.column(3), new Color(44, 160, 44))
+                .level("target", run, s.target, new Color(214, 39, 40))
+                .level("target range", run, s.target + s.range, new Color(240, 160, 160))
+                .level("target - range", run, s.target - s.range, new Color(240, 160, 160), false);
     }
 
-    /** out[i] = mean of v[max(0, i - w + 1) .. i]. */
-    static double[] movingMean(double[] v, int w) {
-        double[] out = new double[v.length];
-        double sum = 0;
-        for (int i = 0; i < v.length; i++) {
-            sum += v[i];
-            if (i >= w) {
-                sum -= v[i - w];
-            }
-            out[i] = sum / Math.min(i + 1, w);
+    /** The mean of the last {@code capacity} values added, in memory for those values only. */
+    static final class Window {
+        private final double[] values;
+        private int size;
+        private int next;
+        private double sum;
+
+        Window(int capacity) {
+            values = new double[capacity];
         }
-        return out;
+
+        /** Adds {@code v} (dropping the oldest value when full) and returns the mean now. */
+        double add(double v) {
+            if (size == values.length) {
+                sum -= values[next];
+            } else {
+                size++;
+            }
+            values[next] = v;
+            sum += v;
+            next = (next + 1) % values.length;
+            return mean();
+        }
+
+        int size() {
+            return size;
+        }
+
+        double mean() {
+            return size == 0 ? Double.NaN : sum / size;
+        }
     }
 }

@@ -28,11 +28,16 @@ final class ErrorHandlers {
         return USAGE;
     }
 
-    /** Prints {@code gradtape <command>: failed: <reason>} to stderr. */
+    /**
+     * Prints {@code gradtape <command>: failed: <reason>} to stderr, and where the run's results
+     * are when it had a run folder.
+     */
     static int onFailure(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         String reason = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        err.println(cmd.getCommandSpec().qualifiedName() + ": failed: " + oneLine(reason));
+        String note = cmd.getCommand() instanceof RunCommand run ? run.endNote() : "";
+        err.println(cmd.getCommandSpec().qualifiedName() + ": failed: " + oneLine(reason)
+                + (note.isEmpty() ? "" : "; " + note));
         err.flush();
         return FAILURE;
     }

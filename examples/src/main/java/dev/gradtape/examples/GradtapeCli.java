@@ -1,9 +1,11 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.ComputeConfig;
 import dev.gradtape.examples.bench.BenchCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,13 +20,16 @@ import picocli.CommandLine.Spec;
  * Each has {@code --help}.
  *
  * <p>Exit codes: 0 on success, 1 when a run fails, 2 for a command-line mistake (printed as one
- * line and the usage, never a stack trace).
+ * line and the usage, never a stack trace) or a bad {@code -Dgradtape.threads} (one line).
  */
-@Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape 0.1.0-SNAPSHOT",
+@Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape " + GradtapeCli.VERSION,
         description = "Automatic differentiation on a gradient tape, and policy gradients built on it.",
         subcommands = {TourCommand.class, ArticleCommand.class, PendulumCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class GradtapeCli implements Runnable {
+    /** The version of gradtape, as {@code --version} prints it and {@code run.json} records it. */
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
     @Spec
     CommandSpec spec;
 
@@ -52,6 +57,8 @@ public final class GradtapeCli implements Runnable {
      */
     public static int execute(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = commandLine();
+        // --config supplies default values to the parse itself, so it is read before parsing
+        RunConfig.find(args).ifPresent(file -> cli.setDefaultValueProvider(RunConfig.read(file)));
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         cli.setOut(o);
@@ -70,6 +77,65 @@ public final class GradtapeCli implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(ErrorHandlers::onUsageError);
         cli.setExecutionExceptionHandler(ErrorHandlers::onFailure);
+        cli.setExecutionStrategy(GradtapeCli::executeParsed);
         return cli;
+    }
+
+    /**
+     * Runs the command picocli parsed, as its {@code RunLast} strategy does, after checking what
+     * the JVM was started with (a bad {@code -Dgradtape.threads} is one line and exit code 2; the
+     * engine would otherwise fail on its first matrix product with an
+     * {@code ExceptionInInitializerError}) and the {@code --config} file, if any. A command that
+     * opened a run folder has its run ended here: finished on exit code 0, failed otherwise.
+     */
+    private static int executeParsed(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        List<CommandLine> chain = parsed.asCommandLineList();
+        CommandLine command = chain.get(chain.size() - 1);
+        try {
+            ComputeConfig.threadsProperty();
+        } catch (IllegalArgumentException e) {
+            command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            command.getErr().flush();
+            return ErrorHandlers.USAGE;
+        }
+        RunCommand run = command.getCommand() instanceof RunCommand r ? r : null;
+        if (run != null && run.config != null && command.getDefaultValueProvider() instanceof RunConfig config) {
+            try {
+                config.check(command.getCommandSpec());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(command.getCommandSpec(), e.getMessage());
+            }
+            Object path = config.recorded("matmul_path");
+            if (path != null && !path.equals(ComputeConfig.matmulPath())) {
+                command.getErr().println(command.getCommandSpec().qualifiedName() + ": note: the recorded run"
+                        + " took the " + path + " matrix path and this one takes the " + ComputeConfig.matmulPath()
+                        + " path; their results agree to round-off, not bit for bit");
+            }
+        }
+        int code;
+        try {
+            code = new CommandLine.RunLast().execute(parsed);
+        } catch (RuntimeException | Error e) {
+            if (run != null) {
+                Throwable cause = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                run.endRun(RunFolder.Status.FAILED, cause.getMessage() != null ? cause.getMessage()
+                        : cause.getClass().getName());
+            }
+            throw e;
+        }
+        if (run != null) {
+            String note = run.endRun(code == 0 ? RunFolder.Status.FINISHED : RunFolder.Status.FAILED,
+                    code == 0 ? null : "the command ended with exit code " + code);
+            if (code == 0 && !note.isEmpty()) { // it finished, but its results are not where they should be
+                command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + note);
+                command.getErr().flush();
+                return ErrorHandlers.FAILURE;
+            }
+        }
+        return code;
     }
 }

@@ -27,6 +27,10 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
     static final String[] CURVE = {"episodes", "eval_return", "train_return", "sigma", "seconds"};
     /** The checkpoint of the policy and its optimiser. */
     static final String CHECKPOINT = "policy.safetensors";
+    /** The learning curve, a row per evaluation, written as the run goes. */
+    static final String LEARNING_CURVE = "learning-curve.csv";
+    /** The metrics of every update, written as the run goes. */
+    static final String UPDATES = "updates.csv";
 
     @Option(names = "--episodes", paramLabel = "N", defaultValue = "3000",
             description = "Training episodes (rounded up to whole updates of 16); default ${DEFAULT-VALUE}.")
@@ -44,8 +48,7 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
         require(evalEvery >= 1, "--eval-every", "must be at least 1, got " + evalEvery);
-        RunFolder folder = openRunFolder("pendulum-seed" + seed);
-        return runIn(folder, () -> train(folder));
+        return train(openRunFolder("pendulum-seed" + seed));
     }
 
     private int train(RunFolder folder) throws Exception {
@@ -55,19 +58,25 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
         Reinforce reinforce = PendulumRecipe.trainer(policy, adam, seed, episodes);
         out.printf(Locale.ROOT, "pendulum: %d episodes, seed %d, %d episodes per update%n", episodes, seed,
                 PendulumRecipe.EPISODES_PER_UPDATE);
-        CsvTable curve = new CsvTable(CURVE);
-        StringBuilder updates = new StringBuilder(UpdateMetrics.CSV_HEADER).append('\n');
-        long t0 = System.nanoTime();
-        double eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
-        curve.add(0L, eval, Double.NaN, Double.NaN, 0.0);
-        try (Progress progress = Progress.start("pendulum", episodes, "episodes", quiet)) {
+        // The CSVs are written as the run goes and the plot keeps a sample, so memory does not
+        // grow with the number of episodes.
+        PlotSample evalPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
+        PlotSample trainPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
+        double eval;
+        try (CsvLog curve = CsvLog.create(folder.resolve(LEARNING_CURVE), CURVE);
+                CsvLog updates = CsvLog.create(folder.resolve(UPDATES), UpdateMetrics.CSV_HEADER.split(","));
+                Progress progress = Progress.start("pendulum", episodes, "episodes", quiet)) {
+            long t0 = System.nanoTime();
+            eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
+            curve.add(0L, eval, Double.NaN, Double.NaN, 0.0);
+            evalPoints.add(0, eval);
             long nextEval = evalEvery;
             double returnSum = 0;
             double sigmaSum = 0;
             int count = 0;
             while (reinforce.episodes() < episodes) {
                 UpdateMetrics m = reinforce.update();
-                updates.append(m.toCsv()).append('\n');
+                updates.addLine(m.toCsv());
                 returnSum += m.episodeReturn();
                 sigmaSum += m.sigma();
                 count++;
@@ -77,6 +86,8 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
                     eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     curve.add(m.episodes(), eval, returnSum / count, sigmaSum / count, seconds);
+                    evalPoints.add(m.episodes(), eval);
+                    trainPoints.add(m.episodes(), returnSum / count);
                     progress.println(out, String.format(Locale.ROOT, "episodes %5d  eval return %8.1f"
                             + "  train return %8.1f  sigma %6.3f  %6.1f s", m.episodes(), eval,
                             returnSum / count, sigmaSum / count, seconds));
@@ -86,28 +97,22 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
                 }
             }
         }
-        folder.writeText("learning-curve.csv", curve.toCsv());
-        folder.writeText("updates.csv", updates.toString());
-        folder.write("pendulum.png", plot(curve).png());
+        folder.write("pendulum.png", plot(evalPoints, trainPoints).png());
         Checkpoint.save(folder.resolve(CHECKPOINT), policy, adam);
         long[] seeds = PendulumRecipe.evalSeeds();
         out.printf(Locale.ROOT, "Evaluation return after %d episodes: %.1f (mean action, %d episodes from"
                 + " start seeds %d-%d)%n", reinforce.episodes(), eval, seeds.length,
                 seeds[0], seeds[seeds.length - 1]);
-        out.println("Run folder: " + folder.path() + " (learning-curve.csv, updates.csv, pendulum.png, "
-                + CHECKPOINT + ")");
+        out.println("Run folder: " + folder.path() + " (" + RunFolder.RECORD + ", " + LEARNING_CURVE + ", "
+                + UPDATES + ", pendulum.png, " + CHECKPOINT + ")");
         out.flush();
         return 0;
     }
 
-    private static LinePlot plot(CsvTable curve) {
-        double[] episodes = curve.column("episodes");
-        double[] train = curve.column("train_return");
-        double[] trainX = java.util.Arrays.copyOfRange(episodes, 1, episodes.length);
-        double[] trainY = java.util.Arrays.copyOfRange(train, 1, train.length);
+    private static LinePlot plot(PlotSample eval, PlotSample train) {
         return new LinePlot("REINFORCE on Pendulum: return per episode (higher is better)", "episode",
                 "return", 900, 560)
-                .line("evaluation (mean action)", episodes, curve.column("eval_return"), new Color(31, 119, 180))
-                .line("training (sampled actions)", trainX, trainY, new Color(255, 127, 14));
+                .line("evaluation (mean action)", eval.column(0), eval.column(1), new Color(31, 119, 180))
+                .line("training (sampled actions)", train.column(0), train.column(1), new Color(255, 127, 14));
     }
 }

@@ -1,15 +1,26 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.ComputeConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * What every command that writes a run folder shares: {@code --out}, {@code --force},
- * {@code --quiet}, and turning a bad folder into a usage error.
+ * {@code --quiet}, {@code --config}, turning a bad folder into a usage error, and the run's
+ * record.
+ *
+ * <p>A command opens its folder with {@link #openRunFolder}, which begins the run
+ * ({@code run.json}, status {@code running}, with every option's value). The launcher ends it
+ * when the command returns or throws ({@link #endRun}): finished on exit code 0, failed
+ * otherwise. Commands therefore never end a run themselves, and every run ends the same way.
  */
 abstract class RunCommand {
     @Spec
@@ -19,30 +30,86 @@ abstract class RunCommand {
             description = "Run folder to write into (default: a new folder under runs/).")
     Path out;
 
-    @Option(names = "--force", description = "Allow writing into an existing, non-empty run folder.")
+    @Option(names = "--force", description = "Replace an existing, non-empty run folder (whole, once"
+            + " the new run finishes; a failed run leaves it as it was).")
     boolean force;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    /** Opens {@code --out}, or a fresh {@code runs/<defaultName>}; a bad folder is a usage error. */
+    @Option(names = "--config", paramLabel = "FILE", description = "Repeat a run: every option not"
+            + " given here takes its value from FILE, the run.json of an earlier run (all but --out,"
+            + " --force and --quiet).")
+    Path config;
+
+    private RunFolder folder;
+    private String endNote = "";
+
+    /**
+     * Opens {@code --out}, or a fresh {@code runs/<defaultName>}, and begins the run in it; a bad
+     * folder is a usage error.
+     */
     final RunFolder openRunFolder(String defaultName) {
-        Path dir = out != null ? out : RunFolder.fresh(Path.of("runs"), defaultName);
+        if (folder != null) {
+            throw new IllegalStateException("RunCommand: the run folder is already open: " + folder.path());
+        }
+        RunFolder f;
         try {
-            return RunFolder.open(dir, force);
+            f = out != null ? RunFolder.open(out, force) : RunFolder.openNew(Path.of("runs"), defaultName);
         } catch (IllegalArgumentException e) {
             throw new UsageException(spec, e.getMessage());
         }
+        folder = f;
+        try {
+            f.begin(spec.name(), record(f));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + f.resolve(RunFolder.RECORD) + ": "
+                    + e.getMessage(), e);
+        }
+        return f;
     }
 
-    /** Runs {@code body} writing into {@code folder}; if it fails, an unused new folder is removed. */
-    final int runIn(RunFolder folder, Callable<Integer> body) throws Exception {
-        try {
-            return body.call();
-        } catch (Exception | Error e) {
-            folder.discardIfUnused();
-            throw e;
+    /**
+     * What {@code run.json} records about this run besides its status and times: the seed, every
+     * option's value (defaults included), the command line as typed, and what it ran on.
+     */
+    private Map<String, Object> record(RunFolder f) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (OptionSpec o : spec.options()) {
+            if (o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            Object v = o.longestName().equals("--out") ? f.path() : o.getValue();
+            options.put(o.longestName(), v instanceof Number || v instanceof Boolean || v == null ? v : v.toString());
         }
+        OptionSpec seed = spec.findOption("--seed");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("seed", seed == null ? null : seed.getValue());
+        r.put("options", options);
+        r.put("arguments", List.copyOf(spec.commandLine().getParseResult().originalArgs()));
+        r.put("config", config == null ? null : config.toAbsolutePath().normalize().toString());
+        r.put("gradtape_version", GradtapeCli.VERSION);
+        r.put("java_version", System.getProperty("java.version"));
+        r.put("java_vm", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name"));
+        r.put("matmul_path", ComputeConfig.matmulPath());
+        r.put("threads", ComputeConfig.threads());
+        return r;
+    }
+
+    /**
+     * Ends the run begun by {@link #openRunFolder}, if one was: called by the launcher once the
+     * command has returned or thrown.
+     *
+     * @return a few words for the user about where the run's results are (empty if none)
+     */
+    final String endRun(RunFolder.Status outcome, String error) {
+        endNote = folder == null ? "" : folder.end(outcome, error);
+        return endNote;
+    }
+
+    /** What {@link #endRun} said about where the results are (empty before it, or if nothing). */
+    final String endNote() {
+        return endNote;
     }
 
     /** Throws a usage error naming {@code option} unless {@code ok}. */

@@ -118,18 +118,30 @@ class ArticleCommandTest {
     }
 
     @Test
-    void divergingTrainingFailsWithOneLineAndExitCodeOne() {
-        Cli.Run r = Cli.run("article", "--episodes", "100", "--lr", "1e300", "--out",
-                tmp.resolve("diverged").toString(), "-q");
+    void divergingTrainingFailsWithOneLineAndExitCodeOneAndIsRecordedAsFailed() throws IOException {
+        Path diverged = tmp.resolve("diverged");
+        Cli.Run r = Cli.run("article", "--episodes", "100", "--lr", "1e300", "--out", diverged.toString(), "-q");
         assertEquals(1, r.exitCode(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("gradtape article: failed: Reinforce update "), r.err());
         assertTrue(r.err().contains("NaN"), r.err());
-        assertFalse(Files.exists(tmp.resolve("diverged")), "the failed run left its empty folder behind");
+        assertTrue(r.err().strip().endsWith("; the run folder " + diverged.toAbsolutePath()
+                + " records it (status failed)"), r.err());
+        // the folder keeps what the run did before it failed, and says so
+        java.util.Map<String, Object> record = RunFolder.readRecord(diverged).orElseThrow();
+        assertEquals("failed", record.get("status"));
+        assertTrue(String.valueOf(record.get("error")).startsWith("Reinforce update "), record.toString());
+        assertTrue(record.get("ended") instanceof String, record.toString());
+        List<String> csv = Files.readAllLines(diverged.resolve("metrics.csv"));
+        assertEquals(String.join(",", ArticleRun.COLUMNS), csv.get(0));
+        assertFalse(Files.exists(diverged.resolve(ArticleRun.CHECKPOINT)));
     }
 
     @Test
-    void movingMeanAveragesTheLastWindow() {
-        assertArrayEquals(new double[] {1, 1.5, 2.5, 3.5}, ArticleRun.movingMean(new double[] {1, 2, 3, 4}, 2), 0.0);
+    void windowAveragesTheLastValues() {
+        ArticleRun.Window w = new ArticleRun.Window(2);
+        assertTrue(Double.isNaN(w.mean()));
+        assertArrayEquals(new double[] {1, 1.5, 2.5, 3.5}, new double[] {w.add(1), w.add(2), w.add(3), w.add(4)}, 0.0);
+        assertEquals(2, w.size());
     }
 }

@@ -34,7 +34,8 @@ public final class MatMulEngine {
     private static final MatMulLoops PLAIN = MatMulKernel::multiply;
     private static final MatMulLoops VECTOR = loadVectorLoops();
 
-    private static volatile int threads = initialThreads();
+    /** 0 until set or first read; then read from the system property (see {@link #threads()}). */
+    private static volatile int threads;
     private static volatile boolean vectorEnabled = true;
     private static ExecutorService pool;
     private static int poolThreads;
@@ -42,8 +43,18 @@ public final class MatMulEngine {
     private MatMulEngine() {
     }
 
+    /**
+     * The thread count: as set, else the system property {@code gradtape.threads}, else the number
+     * of processors. Read when first needed rather than when the class loads, so that a bad
+     * property is an {@link IllegalArgumentException} naming it, not an ExceptionInInitializerError.
+     */
     public static int threads() {
-        return threads;
+        int t = threads;
+        if (t == 0) {
+            t = initialThreads();
+            threads = t;
+        }
+        return t;
     }
 
     public static void setThreads(int n) {
@@ -80,7 +91,7 @@ public final class MatMulEngine {
     public static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
         if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
             MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
-        } else if (threads == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
+        } else if (threads() == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
             double[] bb = tb ? transposedCopy(b, k, m) : b;
             (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, bb, 0, false, c, 0, n, k, m, 0, n);
         } else {
@@ -104,7 +115,7 @@ public final class MatMulEngine {
         MatMulLoops loops = vectorActive() ? VECTOR : PLAIN;
         // B^T once per product, not once per chunk: every matrix of b, at its own offset.
         double[] bb = tb ? transposedCopy(b, k, m) : b;
-        int t = threads;
+        int t = threads();
         long macs = (long) batches * n * k * m;
         if (t == 1 || macs < PARALLEL_MIN_MACS || (long) batches * n < 8) {
             for (int q = 0; q < batches; q++) {

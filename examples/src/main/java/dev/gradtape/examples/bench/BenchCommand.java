@@ -1,12 +1,16 @@
 package dev.gradtape.examples.bench;
 
 import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.examples.GradtapeCli;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gradtape bench}: runs one workload and prints one {@code RESULT} line per repetition in
@@ -15,6 +19,10 @@ import picocli.CommandLine.Option;
  * so that the peers' {@code summarize.py} reads gradtape beside them. Every line says which
  * matrix-product path ran ({@code path=vector} when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}, else {@code path=plain}).
+ *
+ * <p>Every count is checked before anything runs: a value out of its range is a usage error
+ * (one line naming the option, the value and the range; exit code 2), never a run that prints
+ * nothing, a negative rate or a count that wrapped around.
  *
  * <p>Runs without the command line too: {@code java -cp gradtape.jar
  * dev.gradtape.examples.bench.BenchCommand --workload B --threads 2}.
@@ -36,6 +44,20 @@ public final class BenchCommand implements Callable<Integer> {
         /** The bare matrix product. */
         MM
     }
+
+    /**
+     * The largest matrix size: n^2 elements must fit a Java array, and 46,341^2 overflows an int.
+     * The heap usually sets a lower limit, checked too (see {@link #largestSize}).
+     */
+    static final int MAX_SIZE = 46_340;
+    /**
+     * The largest graph of workload C's backward series: the series grows by factors of ten from
+     * 1,000 nodes, and a graph of 10^7 nodes already takes gigabytes.
+     */
+    static final int MAX_NODES = 10_000_000;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
@@ -91,19 +113,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkOptions();
         if (threads != null) {
-            if (threads < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "bench: --threads " + threads + " is not a thread count; give 1 or more");
-            }
             ComputeConfig.setThreads(threads);
         }
-        switch (kernel) {
-            case "auto" -> ComputeConfig.setVectorEnabled(true);
-            case "plain" -> ComputeConfig.setVectorEnabled(false);
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                    "bench: --kernel " + kernel + " is not a kernel; use auto or plain");
-        }
+        ComputeConfig.setVectorEnabled(kernel.equals("auto"));
         switch (workload) {
             case A -> runA();
             case B -> runB();
@@ -112,6 +126,70 @@ public final class BenchCommand implements Callable<Integer> {
             default -> throw new IllegalStateException("bench: unknown workload " + workload);
         }
         return 0;
+    }
+
+    /**
+     * Checks every option against its range before anything runs, so that a mistake is reported
+     * as a usage error naming the option, the value given and the values allowed.
+     */
+    private void checkOptions() {
+        if (threads != null) {
+            atLeast("--threads", threads, 1);
+        }
+        if (reps != null) {
+            atLeast("--reps", reps, 1);
+        }
+        if (episodes != null) {
+            // workload A counts episodes in an int; C's heap part in a long
+            inRange("--episodes", episodes, 1, workload == Workload.A ? Integer.MAX_VALUE : Long.MAX_VALUE, "");
+        }
+        atLeast("--steps", steps, 1);
+        atLeast("--warmup", warmup, 0);
+        inRange("--max-nodes", maxNodes, 1000, MAX_NODES, " (the series runs 1000, 10000, ... up to it)");
+        atLeast("--heap-every", heapEvery, 1);
+        long largest = largestSize(Runtime.getRuntime().maxMemory());
+        inRange("--size", size, 1, largest, largest < MAX_SIZE ? String.format(Locale.ROOT,
+                " (three n x n matrices of doubles must fit in this JVM's heap of %d MiB; -Xmx raises it)",
+                Runtime.getRuntime().maxMemory() >> 20) : " (n^2 must fit a Java array)");
+        oneOf("--kernel", kernel, List.of("auto", "plain"));
+        oneOf("--engine", engine, List.of("replay", "eager"));
+        oneOf("--part", part, List.of("backward", "heap", "both"));
+    }
+
+    /**
+     * The largest matrix size n whose three n x n double matrices (the two operands and a product)
+     * fit in {@code maxHeapBytes}, and at most {@link #MAX_SIZE}.
+     */
+    static int largestSize(long maxHeapBytes) {
+        long n = (long) Math.sqrt(maxHeapBytes / 24.0);
+        while (n > 1 && 24 * n * n > maxHeapBytes) {
+            n--;
+        }
+        return (int) Math.max(1, Math.min(MAX_SIZE, n));
+    }
+
+    private void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw usage(option, "must be at least " + min + ", got " + value);
+        }
+    }
+
+    private void inRange(String option, long value, long min, long max, String why) {
+        if (value < min || value > max) {
+            throw usage(option, "must be from " + min + " to " + max + why + ", got " + value);
+        }
+    }
+
+    private void oneOf(String option, String value, List<String> allowed) {
+        if (!allowed.contains(value)) {
+            throw usage(option, "must be one of " + String.join(", ", allowed) + ", got " + value);
+        }
+    }
+
+    /** A usage error of this command, reported by the launcher as one line and the usage. */
+    private CommandLine.ParameterException usage(String option, String problem) {
+        return new CommandLine.ParameterException(spec.commandLine(),
+                "invalid value for option '" + option + "': " + problem);
     }
 
     private String tail() {
@@ -124,17 +202,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private SeedWorkload.Engine engine() {
-        return switch (engine) {
-            case "replay" -> SeedWorkload.Engine.REPLAY;
-            case "eager" -> SeedWorkload.Engine.EAGER;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                    "bench: --engine " + engine + " is not an engine; use replay or eager");
-        };
+        return engine.equals("eager") ? SeedWorkload.Engine.EAGER : SeedWorkload.Engine.REPLAY;
     }
 
     private void runA() {
         SeedWorkload.Engine e = engine();
-        int n = (int) (episodes == null ? 10_000 : episodes);
+        int n = episodes == null ? 10_000 : Math.toIntExact(episodes); // checked: at most Integer.MAX_VALUE
         for (int rep = 1; rep <= (reps == null ? 5 : reps); rep++) {
             SeedWorkload.Run r = SeedWorkload.run(n, seed, e);
             print("RESULT peer=gradtape workload=A threads=%d rep=%d episodes=%d seconds=%.5f ups=%.1f"
@@ -155,10 +228,6 @@ public final class BenchCommand implements Callable<Integer> {
     private void runC() {
         boolean backward = part.equals("backward") || part.equals("both");
         boolean heap = part.equals("heap") || part.equals("both");
-        if (!backward && !heap) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "bench: --part " + part + " is not a part of workload C; use backward, heap or both");
-        }
         for (int rep = 1; rep <= (reps == null ? 1 : reps); rep++) {
             if (backward) {
                 double first = Double.NaN;
@@ -191,8 +260,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the command without the gradtape command line. */
+    /**
+     * Runs the command without typing {@code gradtape bench}: the same as the launcher's
+     * {@code bench} command, with its error messages and exit codes.
+     */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        String[] withCommand = new String[args.length + 1];
+        withCommand[0] = "bench";
+        System.arraycopy(args, 0, withCommand, 1, args.length);
+        GradtapeCli.main(withCommand);
     }
 }

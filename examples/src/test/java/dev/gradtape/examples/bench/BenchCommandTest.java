@@ -123,4 +123,25 @@ class BenchCommandTest {
             assertNotEquals(0, cl.execute(args), String.join(" ", args));
         }
     }
+
+    @Test
+    void the_largest_matrix_size_is_what_three_matrices_in_the_heap_allow_and_an_int_can_index() {
+        assertEquals(100, BenchCommand.largestSize(24L * 100 * 100));
+        assertEquals(99, BenchCommand.largestSize(24L * 100 * 100 - 1));
+        assertEquals(1, BenchCommand.largestSize(10));
+        assertEquals(46_340, BenchCommand.largestSize(Long.MAX_VALUE));
+        assertTrue(46_340L * 46_340 <= Integer.MAX_VALUE && 46_341L * 46_341 > Integer.MAX_VALUE);
+    }
+
+    @Test
+    void a_size_beyond_the_heap_is_refused_with_the_heap_named() {
+        int largest = BenchCommand.largestSize(Runtime.getRuntime().maxMemory());
+        BenchCommand cmd = new BenchCommand();
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(cmd);
+        cl.setErr(new java.io.PrintWriter(err));
+        assertEquals(2, cl.execute("--workload", "MM", "--size", String.valueOf(largest + 1)));
+        assertTrue(err.toString().contains("invalid value for option '--size': must be from 1 to " + largest
+                + (largest < BenchCommand.MAX_SIZE ? " (three n x n matrices" : " (n^2 must fit")), err.toString());
+    }
 }
