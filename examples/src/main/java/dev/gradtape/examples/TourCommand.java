@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         header = "Autodiff step by step: the backward walk, GradCheck, DOT graphs.",
         description = {"Autodiff for learners: runs a scalar expression (micrograd style) and a small"
                 + " tensor layer forward, walks each backward pass step by step, checks the gradients"
-                + " with GradCheck, replays the layer's recorded graph on new values, and writes the"
+                + " with GradCheck, compiles the layer's recorded step and runs it on new values, and writes the"
                 + " recorded graphs as DOT (and SVG when Graphviz' dot is installed)."})
 final class TourCommand extends RunCommand implements Callable<Integer> {
     @Override
@@ -24,13 +24,15 @@ final class TourCommand extends RunCommand implements Callable<Integer> {
         boolean replayed = AutodiffTour.replay(out);
         Path scalarDot = folder.writeText("scalar.dot", scalar.dot());
         Path tensorDot = folder.writeText("tensor.dot", tensor.dot());
-        out.println("Graphs: " + scalarDot + " and " + tensorDot);
+        // where the files are once the run has finished (a forced run is built in a hidden sibling)
+        out.println("Graphs: " + folder.path().resolve("scalar.dot") + " and "
+                + folder.path().resolve("tensor.dot"));
         Optional<Path> dot = Graphviz.findDot();
         if (dot.isPresent()) {
             for (Path p : new Path[] {scalarDot, tensorDot}) {
                 Path svg = folder.resolve(p.getFileName().toString().replace(".dot", ".svg"));
                 Graphviz.renderSvg(dot.get(), p, svg);
-                out.println("Drawn: " + svg);
+                out.println("Drawn: " + folder.path().resolve(svg.getFileName()));
             }
         } else {
             out.println(Graphviz.HOW_TO_INSTALL + ".");
