@@ -32,9 +32,9 @@ raw="$out/raw.txt"
 for r in $(seq 1 "$rounds"); do
   for side in old new; do
     jar=$old; [ "$side" = new ] && jar=$new
-    for engine in replay eager; do
+    for engine in replay eager; do # "replay" is the old name of "compiled", accepted by both
       java -jar "$jar" bench --workload A --threads 1 --reps "$reps" --engine "$engine" \
-        | grep '^RESULT' | sed "s/^/round=$r side=$side /" | tee -a "$raw"
+        | grep '^RESULT' | sed "s/^/round=$r side=$side /; s/engine=replay/engine=compiled/" | tee -a "$raw"
     done
   done
 done
@@ -46,7 +46,7 @@ if command -v farm-bench >/dev/null; then
 fi
 echo "# summary: updates/s of workload A (best rep, median of reps 2-$reps) per side and engine" | tee -a "$raw"
 for side in old new; do
-  for engine in replay eager; do
+  for engine in compiled eager; do
     grep "side=$side " "$raw" | grep "engine=$engine" | awk -v s="$side" -v e="$engine" '
       { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         if (v["rep"] > 1) { n++; ups[n] = v["ups"] + 0 } if (v["ups"] + 0 > best) best = v["ups"] + 0 }

@@ -58,7 +58,7 @@ public final class SeedWorkload {
         /** A new gradient tape every episode. */
         EAGER,
         /** The episode recorded once, compiled, then re-run. */
-        REPLAY
+        COMPILED
     }
 
     /** A fresh actor and optimiser, initialised from {@code seed}, run on the eager engine. */
@@ -80,7 +80,7 @@ public final class SeedWorkload {
         params.addAll(muHead.parameters().stream().map(p -> p.prefixed("mu")).toList());
         params.addAll(sigmaHead.parameters().stream().map(p -> p.prefixed("sigma")).toList());
         adam = Adam.builder().learningRate(1e-3).beta1(0.9).beta2(0.999).epsilon(1e-7).build();
-        if (engine == Engine.REPLAY) {
+        if (engine == Engine.COMPILED) {
             // Recording and compiling is building the graph: done here, before any timing, as
             // the graph-mode peer (TensorFlow Java) builds its graph before its timer starts. It
             // draws nothing from the generator and changes no parameter.

@@ -66,7 +66,7 @@ class BenchCommandTest {
                 assertTrue(Double.isFinite(Double.parseDouble(d.get(key))), key);
             }
             assertEquals("plain", d.get("path")); // tests run without the vector module
-            assertEquals("replay", d.get("engine"));
+            assertEquals("compiled", d.get("engine"));
         }
     }
 

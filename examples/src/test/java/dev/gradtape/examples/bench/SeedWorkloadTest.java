@@ -39,7 +39,7 @@ class SeedWorkloadTest {
     void the_replayed_episode_gives_the_eager_tape_s_numbers_bit_for_bit() {
         for (long seed : new long[] {0, 7, 11}) {
             SeedWorkload eager = new SeedWorkload(seed, SeedWorkload.Engine.EAGER);
-            SeedWorkload replay = new SeedWorkload(seed, SeedWorkload.Engine.REPLAY);
+            SeedWorkload replay = new SeedWorkload(seed, SeedWorkload.Engine.COMPILED);
             for (int ep = 0; ep < 1500; ep++) {
                 assertEquals(eager.episode(), replay.episode(), "reward of episode " + ep);
             }
