@@ -127,7 +127,7 @@ class CommandLineMistakesTest {
         "C  | --heap-every | 0          | must be at least 1, got 0",
         "A  | --threads    | 0          | must be at least 1, got 0",
         "A  | --kernel     | fast       | must be one of auto, plain, got fast",
-        "A  | --engine     | jit        | must be one of replay, eager, got jit",
+        "A  | --engine     | jit        | must be one of compiled, eager, got jit",
         "C  | --part       | all        | must be one of backward, heap, both, got all"})
     void benchChecksEveryRange(String workload, String option, String value, String problem) {
         Cli.Run run = Cli.run("bench", "--workload", workload, option, value);
