@@ -244,7 +244,7 @@ public final class Tensor implements TensorSource {
         return shape.equals(other.shape) && Arrays.equals(data, other.data);
     }
 
-    /** True if the shapes are equal and |a - b| <= atol + rtol |b| elementwise (NumPy's allclose). */
+    /** True if the shapes are equal and {@code |a - b| <= atol + rtol |b|} elementwise (NumPy's allclose). */
     public boolean allClose(Tensor other, double rtol, double atol) {
         if (!shape.equals(other.shape)) {
             return false;
