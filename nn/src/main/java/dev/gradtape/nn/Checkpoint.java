@@ -36,6 +36,9 @@ public final class Checkpoint {
      * Writes the model's parameters and, unless {@code optimizerOrNull} is null, the optimiser's
      * state to {@code file}, atomically (a temporary file renamed over the target).
      *
+     * @param file the safetensors file to write; its folder must exist
+     * @param model the model whose parameters are saved, under their names
+     * @param optimizerOrNull the optimiser whose state is saved beside them, or null for none
      * @throws IllegalArgumentException if two parameters share a name, or a name starts with
      *     {@value #OPTIMIZER_PREFIX}
      */
@@ -71,6 +74,9 @@ public final class Checkpoint {
      * optimiser's state from {@code file}. Optimiser entries in the file are ignored when no
      * optimiser is given.
      *
+     * @param file the safetensors file to read
+     * @param model the model whose parameters receive the saved values, matched by name
+     * @param optimizerOrNull the optimiser whose state is restored, or null to restore the model only
      * @throws CheckpointException if the file is truncated or corrupt, lacks a parameter of the
      *     model, holds one the model does not have, holds a shape that differs (the message names
      *     the parameter and both shapes), or holds no or unsuitable optimiser state; nothing has

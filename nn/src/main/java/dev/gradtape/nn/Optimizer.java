@@ -35,6 +35,8 @@ public interface Optimizer {
      * whose sources must be {@code params} in order. gradtape's optimisers read them in place, so
      * a training step on a replay makes no tensors; this default copies them into tensors.
      *
+     * @param params the parameters to update, in the order of the replay's sources
+     * @param replay the replay whose last backward holds the gradients
      * @throws IllegalStateException if the replay has no gradients (no backward since start)
      */
     default void apply(List<Parameter> params, Replay replay) {
@@ -47,19 +49,20 @@ public interface Optimizer {
         apply(params, grads);
     }
 
-    /** The number of updates applied so far. */
+    /** {@return the number of updates applied so far} */
     long iterations();
 
-    /** The learning rate the next update will use: the schedule's rate at {@link #iterations()}. */
+    /** {@return the learning rate the next update will use: the schedule's rate at {@link #iterations()}} */
     double learningRate();
 
-    /** A copy of the state, in a stable order: "iterations", then the slots per parameter. */
+    /** {@return a copy of the state, in a stable order: "iterations", then the slots per parameter} */
     Map<String, Tensor> state();
 
     /**
      * Replaces the state by {@code state}, as returned by {@link #state()} of an optimiser of the
      * same kind. Either all of it is loaded or, if it is invalid, nothing changes.
      *
+     * @param state the state to load, keyed as {@link #state()} keys it
      * @throws IllegalArgumentException naming the key if an entry is missing, unknown or
      *     ill-shaped
      */
