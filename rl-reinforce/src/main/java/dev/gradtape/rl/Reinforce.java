@@ -59,6 +59,8 @@ public final class Reinforce {
      *
      * @param environments makes the environments, one per episode of a batch (they run side by
      *     side); each must fit the policy's observation and action sizes
+     * @param policy the policy to train, in place
+     * @param settings the run's settings
      * @throws IllegalArgumentException if an environment does not fit the policy
      */
     public Reinforce(GaussianPolicy policy, Supplier<? extends Environment> environments,
@@ -96,6 +98,8 @@ public final class Reinforce {
      * Trains until at least {@code totalEpisodes} episodes have been used (counting earlier
      * calls), reporting every update to {@code listener} (may be null).
      *
+     * @param totalEpisodes the number of episodes to reach, counting earlier calls
+     * @param listener told of every update, or null
      * @throws TrainingDivergedException if a loss, gradient, action or parameter stops being finite
      */
     public void train(long totalEpisodes, UpdateListener listener) {
@@ -110,6 +114,8 @@ public final class Reinforce {
     /**
      * One update: collect {@code episodesPerUpdate} episodes, compute the weights, take one
      * optimiser step on the policy, then fit the value baseline if there is one.
+     *
+     * @return what the update measured
      */
     public UpdateMetrics update() {
         long update = updates + 1;
@@ -194,6 +200,9 @@ public final class Reinforce {
     /**
      * The mean undiscounted return of the mean action mu(s) over one episode per seed, the
      * episodes run side by side in environments from this run's supplier.
+     *
+     * @param seeds one start seed per evaluation episode
+     * @return the mean return
      */
     public double evaluate(long... seeds) {
         return evaluate(policy, environments, seeds);
@@ -202,6 +211,10 @@ public final class Reinforce {
     /**
      * The mean undiscounted return of {@code policy}'s mean action over one episode per seed.
      *
+     * @param policy the policy to evaluate; it is not changed
+     * @param environments makes the environments, one per seed
+     * @param seeds one start seed per episode
+     * @return the mean return
      * @throws IllegalArgumentException if no seeds are given
      */
     public static double evaluate(GaussianPolicy policy, Supplier<? extends Environment> environments,
@@ -251,12 +264,12 @@ public final class Reinforce {
 
     // ---------------------------------------------------------------- reading
 
-    /** The policy being trained. */
+    /** {@return the policy being trained} */
     public GaussianPolicy policy() {
         return policy;
     }
 
-    /** The settings. */
+    /** {@return the settings} */
     public ReinforceSettings settings() {
         return settings;
     }
@@ -264,17 +277,19 @@ public final class Reinforce {
     /**
      * The running-mean baseline's current value (what the next update subtracts), or NaN when the
      * baseline is not a running mean.
+     *
+     * @return the baseline's current value, or NaN
      */
     public double runningMeanBaseline() {
         return settings.baseline() instanceof Baseline.RunningMean ? runningMean : Double.NaN;
     }
 
-    /** The number of updates so far. */
+    /** {@return the number of updates so far} */
     public long updates() {
         return updates;
     }
 
-    /** The number of episodes trained on so far. */
+    /** {@return the number of episodes trained on so far} */
     public long episodes() {
         return episodes;
     }
