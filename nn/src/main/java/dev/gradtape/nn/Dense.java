@@ -22,9 +22,9 @@ public final class Dense implements Module {
     /**
      * A layer with a Glorot-uniform kernel and a zero bias, Keras' defaults.
      *
-     * @param rng the source of the kernel's random values
      * @param in the number of input features
      * @param out the number of output features
+     * @param rng the source of the kernel's random values
      */
     public Dense(int in, int out, RandomGenerator rng) {
         this(in, out, Initializers.glorotUniform(), Initializers.zeros(), rng);

@@ -68,11 +68,11 @@ public final class GaussianLoss {
     /**
      * The weighted Gaussian log-likelihood loss, -mean(w * log pi(a | s)) over the batch.
      *
-     * @param weights one weight per log-probability (the return, or advantage, of each action); a
-     *     constant
      * @param action the sampled actions (constants)
      * @param mu the policy's means
      * @param sigma the policy's standard deviations, positive
+     * @param weights one weight per log-probability (the return, or advantage, of each action); a
+     *     constant
      * @param variant exact, or the article's log(pdf + 1e-5)
      * @return the loss, a tensor of one element, whose gradient is the policy-gradient estimate
      * @throws IllegalArgumentException if the weights' shape differs from the log-probabilities'

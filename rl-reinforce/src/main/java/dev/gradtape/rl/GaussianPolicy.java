@@ -236,8 +236,8 @@ public final class GaussianPolicy implements Module {
     /**
      * log pi(a | s) for a batch, one value per row: shape (batch).
      *
-     * @param actions shape (batch, actionSize), constants
      * @param observations shape (batch, observationSize)
+     * @param actions shape (batch, actionSize), constants
      * @param variant exact, or the article's log(pdf + 1e-5)
      * @return log pi(a | s) for every row, recorded on the open tapes
      */

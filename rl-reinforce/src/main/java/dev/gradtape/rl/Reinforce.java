@@ -57,9 +57,9 @@ public final class Reinforce {
     /**
      * A training run.
      *
+     * @param policy the policy to train, in place
      * @param environments makes the environments, one per episode of a batch (they run side by
      *     side); each must fit the policy's observation and action sizes
-     * @param policy the policy to train, in place
      * @param settings the run's settings
      * @throws IllegalArgumentException if an environment does not fit the policy
      */
