@@ -43,6 +43,8 @@ class ShadedJarIT {
             // What the command line does need is there.
             assertTrue(jar.getEntry("org/knowm/xchart/BitmapEncoder.class") != null);
             assertTrue(jar.getEntry("dev/gradtape/examples/GradtapeCli.class") != null);
+            assertTrue(jar.getEntry("META-INF/LICENSE") != null, "no META-INF/LICENSE");
+            assertTrue(jar.getEntry("META-INF/NOTICE") != null, "no META-INF/NOTICE");
         }
     }
 
