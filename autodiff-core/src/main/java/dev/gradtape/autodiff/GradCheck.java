@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * most {@link #maxFullElements} elements is checked element by element:
  * dL/dx_i ~ (L(x + eps e_i) - L(x - eps e_i)) / (2 eps); a larger input is checked along
  * {@link #projections} random directions v: grad . v ~ (L(x + eps v) - L(x - eps v)) / (2 eps).
- * A value passes when |analytic - numeric| <= atol + rtol |numeric|.
+ * A value passes when {@code |analytic - numeric| <= atol + rtol |numeric|}.
  *
  * <pre>{@code
  * GradCheck.defaults().assertGradients(in -> in.get(0).tanh().mul(in.get(1)), x, y);

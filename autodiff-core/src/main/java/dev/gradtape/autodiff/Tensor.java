@@ -209,7 +209,7 @@ public final class Tensor implements TensorView {
         return shape.equals(other.shape) && Arrays.equals(data, other.data);
     }
 
-    /** True if the shapes are equal and |a - b| <= atol + rtol |b| elementwise (NumPy's allclose). */
+    /** True if the shapes are equal and {@code |a - b| <= atol + rtol |b|} elementwise (NumPy's allclose). */
     public boolean allClose(Tensor other, double rtol, double atol) {
         return Tensors.allClose(this, other, rtol, atol);
     }

@@ -44,6 +44,7 @@ public final class Adam extends SlotOptimizer {
     /**
      * Adam with the given constant learning rate and Keras' other defaults.
      *
+     * @param learningRate the step size alpha, the same for every update
      * @throws IllegalArgumentException unless the rate is finite and > 0
      */
     public Adam(double learningRate) {
@@ -58,7 +59,7 @@ public final class Adam extends SlotOptimizer {
         this.epsilon = Hyper.positive("Adam", "epsilon", b.epsilon);
     }
 
-    /** A builder starting from Keras' defaults. */
+    /** {@return a builder starting from Keras' defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,17 +116,17 @@ public final class Adam extends SlotOptimizer {
         }
     }
 
-    /** The decay rate of the first-moment estimate. */
+    /** {@return the decay rate of the first-moment estimate} */
     public double beta1() {
         return beta1;
     }
 
-    /** The decay rate of the second-moment estimate. */
+    /** {@return the decay rate of the second-moment estimate} */
     public double beta2() {
         return beta2;
     }
 
-    /** The constant added to sqrt(v) ("epsilon hat"). */
+    /** {@return the constant added to sqrt(v) ("epsilon hat")} */
     public double epsilon() {
         return epsilon;
     }
@@ -148,19 +149,34 @@ public final class Adam extends SlotOptimizer {
             super("Adam", 0.001);
         }
 
-        /** The first-moment decay, in [0, 1) (default 0.9). */
+        /**
+         * The first-moment decay, in [0, 1) (default 0.9).
+         *
+         * @param value beta1
+         * @return this builder
+         */
         public Builder beta1(double value) {
             this.beta1 = value;
             return this;
         }
 
-        /** The second-moment decay, in [0, 1) (default 0.999). */
+        /**
+         * The second-moment decay, in [0, 1) (default 0.999).
+         *
+         * @param value beta2
+         * @return this builder
+         */
         public Builder beta2(double value) {
             this.beta2 = value;
             return this;
         }
 
-        /** The constant added to sqrt(v), > 0 (default 1e-7). */
+        /**
+         * The constant added to sqrt(v), > 0 (default 1e-7).
+         *
+         * @param value epsilon hat
+         * @return this builder
+         */
         public Builder epsilon(double value) {
             this.epsilon = value;
             return this;
@@ -169,6 +185,7 @@ public final class Adam extends SlotOptimizer {
         /**
          * The optimiser.
          *
+         * @return a new Adam with these settings and no state yet
          * @throws IllegalArgumentException naming the setting and its valid range if one is out
          *     of range
          */

@@ -50,6 +50,9 @@ public final class Checkpoint {
      * Writes the model's parameters and, unless {@code optimizerOrNull} is null, the optimiser's
      * state to {@code file}, atomically (a temporary file renamed over the target).
      *
+     * @param file the safetensors file to write; its folder must exist
+     * @param model the model whose parameters are saved, under their names
+     * @param optimizerOrNull the optimiser whose state is saved beside them, or null for none
      * @throws IllegalArgumentException if two parameters share a name, a name starts with
      *     {@value #OPTIMIZER_PREFIX}, or a value is NaN or infinite (a checkpoint that could not
      *     be loaded is not written, so the file there before stays intact)
@@ -97,6 +100,9 @@ public final class Checkpoint {
      * optimiser's state from {@code file}. Optimiser entries in the file are ignored when no
      * optimiser is given.
      *
+     * @param file the safetensors file to read
+     * @param model the model whose parameters receive the saved values, matched by name
+     * @param optimizerOrNull the optimiser whose state is restored, or null to restore the model only
      * @throws CheckpointException if the file is truncated or corrupt (its checksum differs),
      *     is not a gradtape checkpoint of version 1 or 2, lacks a parameter of the model, holds one
      *     the model does not have, holds a shape that differs (the message names the parameter and

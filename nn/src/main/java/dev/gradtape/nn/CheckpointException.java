@@ -9,12 +9,21 @@ package dev.gradtape.nn;
 public final class CheckpointException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with the given message. */
+    /**
+     * An exception with the given message.
+     *
+     * @param message what is wrong with the file, naming the entry concerned
+     */
     public CheckpointException(String message) {
         super(message);
     }
 
-    /** An exception with the given message and cause. */
+    /**
+     * An exception with the given message and cause.
+     *
+     * @param message what is wrong with the file, naming the entry concerned
+     * @param cause the failure underneath, such as an I/O error
+     */
     public CheckpointException(String message, Throwable cause) {
         super(message, cause);
     }

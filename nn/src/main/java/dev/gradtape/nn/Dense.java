@@ -22,6 +22,8 @@ public final class Dense implements Module {
     /**
      * A layer with a Glorot-uniform kernel and a zero bias, Keras' defaults.
      *
+     * @param in the number of input features
+     * @param out the number of output features
      * @param rng the source of the kernel's random values
      */
     public Dense(int in, int out, RandomGenerator rng) {
@@ -32,6 +34,11 @@ public final class Dense implements Module {
      * A layer whose kernel and bias come from the given initialisers (kernel first, then bias,
      * from the same generator).
      *
+     * @param in the number of input features
+     * @param out the number of output features
+     * @param kernelInit the initialiser of the (in, out) kernel
+     * @param biasInit the initialiser of the (out,) bias
+     * @param rng the source of both initialisers' random values
      * @throws IllegalArgumentException if {@code in} or {@code out} is below 1
      */
     public Dense(int in, int out, Initializer kernelInit, Initializer biasInit, RandomGenerator rng) {
@@ -62,22 +69,22 @@ public final class Dense implements Module {
         return t;
     }
 
-    /** The weight matrix, shape (in, out). */
+    /** {@return the weight matrix, shape (in, out)} */
     public Parameter kernel() {
         return kernel;
     }
 
-    /** The bias, shape (out,). */
+    /** {@return the bias, shape (out,)} */
     public Parameter bias() {
         return bias;
     }
 
-    /** The input width. */
+    /** {@return the input width} */
     public int inFeatures() {
         return in;
     }
 
-    /** The output width. */
+    /** {@return the output width} */
     public int outFeatures() {
         return out;
     }

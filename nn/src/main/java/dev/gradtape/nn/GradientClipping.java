@@ -18,7 +18,12 @@ public final class GradientClipping {
     private GradientClipping() {
     }
 
-    /** sqrt of the sum of squares of every element of every gradient, summed in list order. */
+    /**
+     * sqrt of the sum of squares of every element of every gradient, summed in list order.
+     *
+     * @param grads the gradients, in any shapes
+     * @return the global L2 norm of all of them together
+     */
     public static double globalNorm(List<Tensor> grads) {
         Objects.requireNonNull(grads, "GradientClipping.globalNorm: grads is null");
         double sum = 0;
@@ -36,6 +41,10 @@ public final class GradientClipping {
      * TensorFlow, a non-finite norm makes every returned element NaN, so that the step fails
      * visibly; use {@link #clipByGlobalNorm(List, double, boolean)} to throw instead.
      *
+     * @param grads the gradients to clip; they are not modified
+     * @param maxNorm the largest global norm let through
+     * @return a new list in the same order: the same tensors if their norm is at most
+     *     {@code maxNorm}, else scaled copies
      * @throws IllegalArgumentException unless maxNorm is finite and > 0
      */
     public static List<Tensor> clipByGlobalNorm(List<Tensor> grads, double maxNorm) {
@@ -46,6 +55,12 @@ public final class GradientClipping {
      * Like {@link #clipByGlobalNorm(List, double)}, but with {@code throwOnNonFinite} a NaN or
      * infinite norm throws an {@link ArithmeticException} (naming the norm and the first
      * non-finite gradient) instead of producing NaN.
+     *
+     * @param grads the gradients to clip; they are not modified
+     * @param maxNorm the largest global norm let through
+     * @param throwOnNonFinite throw rather than return NaN gradients when the norm is not finite
+     * @return a new list in the same order: the same tensors if their norm is at most
+     *     {@code maxNorm}, else scaled copies
      */
     public static List<Tensor> clipByGlobalNorm(List<Tensor> grads, double maxNorm,
             boolean throwOnNonFinite) {

@@ -14,9 +14,11 @@ public interface Initializer {
     /**
      * A tensor of {@code shape}.
      *
+     * @param shape the shape of the tensor to make
      * @param fanIn the number of inputs feeding each output unit (for Dense, {@code in})
      * @param fanOut the number of output units (for Dense, {@code out})
      * @param rng the source of every random draw
+     * @return a new tensor of that shape
      */
     Tensor initialize(Shape shape, int fanIn, int fanOut, RandomGenerator rng);
 }

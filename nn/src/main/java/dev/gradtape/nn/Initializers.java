@@ -38,12 +38,21 @@ public final class Initializers {
         }
     }
 
-    /** All zeros (Keras' default bias). */
+    /**
+     * All zeros (Keras' default bias).
+     *
+     * @return an initialiser that ignores the fans and the generator
+     */
     public static Initializer zeros() {
         return new Named("zeros", (s, in, out, rng) -> Tensor.zeros(s));
     }
 
-    /** Every element equal to {@code value}. */
+    /**
+     * Every element equal to {@code value}.
+     *
+     * @param value the value of every element
+     * @return an initialiser that ignores the fans and the generator
+     */
     public static Initializer constant(double value) {
         return new Named("constant(" + value + ")", (s, in, out, rng) -> Tensor.full(value, s));
     }
@@ -52,6 +61,8 @@ public final class Initializers {
      * Glorot (Xavier) uniform, Keras' default kernel: U(-limit, limit) with
      * limit = sqrt(6 / (fanIn + fanOut)), which keeps the variance of activations and of
      * gradients roughly constant from layer to layer.
+     *
+     * @return the Glorot-uniform initialiser
      */
     public static Initializer glorotUniform() {
         return new Named("glorotUniform", (s, in, out, rng) -> {
@@ -63,6 +74,8 @@ public final class Initializers {
     /**
      * He uniform, for ReLU layers: U(-limit, limit) with limit = sqrt(6 / fanIn), so the variance
      * is 2 / fanIn.
+     *
+     * @return the He-uniform initialiser
      */
     public static Initializer heUniform() {
         return new Named("heUniform", (s, in, out, rng) -> {
@@ -75,6 +88,8 @@ public final class Initializers {
      * He normal as Keras' VarianceScaling(2, "fan_in", "truncated_normal"): z ~ N(0, 1) redrawn
      * until |z| &lt;= 2, times std = sqrt(2 / fanIn) / 0.87962566103423978, so the truncated values
      * have variance 2 / fanIn.
+     *
+     * @return the truncated He-normal initialiser
      */
     public static Initializer heNormal() {
         return new Named("heNormal", (s, in, out, rng) -> {

@@ -7,12 +7,19 @@ package dev.gradtape.nn;
  */
 @FunctionalInterface
 public interface LearningRateSchedule {
-    /** The learning rate for update number {@code step} (counting from 0); finite and >= 0. */
+    /**
+     * The learning rate for update number {@code step} (counting from 0); finite and >= 0.
+     *
+     * @param step the number of updates applied before this one
+     * @return the rate for that update
+     */
     double rate(long step);
 
     /**
      * The same rate at every step.
      *
+     * @param rate the learning rate of every update
+     * @return the constant schedule
      * @throws IllegalArgumentException unless {@code rate} is finite and > 0
      */
     static LearningRateSchedule constant(double rate) {
@@ -25,6 +32,10 @@ public interface LearningRateSchedule {
      * {@code end}: rate(t) = initial + (end - initial) min(t, steps) / steps (Keras'
      * PolynomialDecay with power 1).
      *
+     * @param initial the rate at step 0
+     * @param end the rate from step {@code steps} on
+     * @param steps the number of steps the decay lasts
+     * @return the linear-decay schedule
      * @throws IllegalArgumentException unless initial > 0, end >= 0 (both finite) and steps >= 1
      */
     static LearningRateSchedule linearDecay(double initial, double end, long steps) {
@@ -41,6 +52,10 @@ public interface LearningRateSchedule {
      * Exponential decay: rate(t) = initial * decayRate^(t / decaySteps) (Keras' ExponentialDecay
      * without staircase).
      *
+     * @param initial the rate at step 0
+     * @param decayRate the factor by which the rate shrinks every {@code decaySteps} steps
+     * @param decaySteps the number of steps over which the rate is multiplied by {@code decayRate}
+     * @return the exponential-decay schedule
      * @throws IllegalArgumentException unless initial > 0, 0 &lt; decayRate &lt;= 1 and decaySteps >= 1
      */
     static LearningRateSchedule exponentialDecay(double initial, double decayRate, long decaySteps) {

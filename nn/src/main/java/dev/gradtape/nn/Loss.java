@@ -13,6 +13,12 @@ import dev.gradtape.autodiff.Tensor;
  */
 @FunctionalInterface
 public interface Loss {
-    /** The loss value, a tensor of one element. */
+    /**
+     * The loss value, a tensor of one element.
+     *
+     * @param prediction the model's output
+     * @param target what the output should have been, of a shape the loss accepts with the prediction
+     * @return the loss, recorded on the open tapes
+     */
     Tensor apply(Tensor prediction, Tensor target);
 }

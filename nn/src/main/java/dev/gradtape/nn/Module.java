@@ -13,16 +13,23 @@ import java.util.List;
  * expression, and reading the parameters makes the tape watch them.
  */
 public interface Module {
-    /** Computes the output for a batch of inputs. */
+    /**
+     * Computes the output for a batch of inputs.
+     *
+     * @param input a batch of inputs, the batch along the first axis
+     * @return the outputs, recorded on the open tapes
+     */
     Tensor forward(Tensor input);
 
     /**
      * All parameters, collected recursively, in a stable order (a container lists its children's
      * parameters in child order), with names unique within the model.
+     *
+     * @return every parameter of this module and its children
      */
     List<Parameter> parameters();
 
-    /** The parameters an optimiser updates: {@link #parameters()} without the frozen ones. */
+    /** {@return the parameters an optimiser updates: {@link #parameters()} without the frozen ones} */
     default List<Parameter> trainableParameters() {
         List<Parameter> out = new ArrayList<>();
         for (Parameter p : parameters()) {
@@ -33,7 +40,7 @@ public interface Module {
         return out;
     }
 
-    /** The total number of scalar parameters (elements of all parameter tensors). */
+    /** {@return the total number of scalar parameters (elements of all parameter tensors)} */
     default long parameterCount() {
         long n = 0;
         for (Parameter p : parameters()) {

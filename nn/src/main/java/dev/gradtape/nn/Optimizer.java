@@ -31,19 +31,20 @@ public interface Optimizer {
      */
     void apply(List<Parameter> params, List<? extends TensorView> grads);
 
-    /** The number of updates applied so far. */
+    /** {@return the number of updates applied so far} */
     long iterations();
 
-    /** The learning rate the next update will use: the schedule's rate at {@link #iterations()}. */
+    /** {@return the learning rate the next update will use: the schedule's rate at {@link #iterations()}} */
     double learningRate();
 
-    /** A copy of the state, in a stable order: "iterations", then the slots per parameter. */
+    /** {@return a copy of the state, in a stable order: "iterations", then the slots per parameter} */
     Map<String, Tensor> state();
 
     /**
      * Replaces the state by {@code state}, as returned by {@link #state()} of an optimiser of the
      * same kind. Either all of it is loaded or, if it is invalid, nothing changes.
      *
+     * @param state the state to load, keyed as {@link #state()} keys it
      * @throws IllegalArgumentException naming the key if an entry is missing, unknown or
      *     ill-shaped
      */

@@ -40,6 +40,8 @@ public final class Parameter {
     /**
      * A trainable parameter holding a copy of {@code initial}.
      *
+     * @param name the parameter's name, unique within its model
+     * @param initial the initial values, copied
      * @throws IllegalArgumentException if the name is blank
      */
     public Parameter(String name, Tensor initial) {
@@ -60,12 +62,12 @@ public final class Parameter {
         return name;
     }
 
-    /** The name, unique within a model, such as {@code "0.kernel"}. */
+    /** {@return the name, unique within a model, such as {@code "0.kernel"}} */
     public String name() {
         return name;
     }
 
-    /** The variable holding the values (shared with renamed views of this parameter). */
+    /** {@return the variable holding the values (shared with renamed views of this parameter)} */
     public Variable variable() {
         return cell.variable;
     }
@@ -74,6 +76,8 @@ public final class Parameter {
      * The current value. Every open tape that watches accessed variables starts watching it, so
      * gradients with respect to it can be asked for. The same tensor is returned until the values
      * change.
+     *
+     * @return the current values as a tensor
      */
     public Tensor value() {
         return cell.variable.value();
@@ -83,6 +87,7 @@ public final class Parameter {
      * Replaces the values by those of {@code newValue} (copied, so nothing ties the parameter to
      * that tensor or its tape).
      *
+     * @param newValue the new values, of this parameter's shape
      * @throws IllegalArgumentException naming this parameter and both shapes if the shapes differ
      */
     public void assign(Tensor newValue) {
@@ -114,22 +119,26 @@ public final class Parameter {
         cell.variable.bindTo(value);
     }
 
-    /** The shape, fixed at construction. */
+    /** {@return the shape, fixed at construction} */
     public Shape shape() {
         return cell.variable.shape();
     }
 
-    /** The number of elements. */
+    /** {@return the number of elements} */
     public int size() {
         return cell.variable.size();
     }
 
-    /** Whether optimisers update this parameter (true unless set otherwise). */
+    /** {@return whether optimisers update this parameter (true unless set otherwise)} */
     public boolean trainable() {
         return cell.trainable;
     }
 
-    /** Freezes ({@code false}) or unfreezes ({@code true}) this parameter. */
+    /**
+     * Freezes ({@code false}) or unfreezes ({@code true}) this parameter.
+     *
+     * @param trainable whether optimisers update this parameter from now on
+     */
     public void setTrainable(boolean trainable) {
         cell.trainable = trainable;
     }
@@ -137,17 +146,30 @@ public final class Parameter {
     /**
      * A view of this same variable under the name {@code prefix + "." + name()}: used by
      * containers to make names unique within a model.
+     *
+     * @param prefix the container's name for this parameter's owner, such as {@code "0"}
+     * @return a view that shares the values, the trainable flag and identity with this parameter
      */
     public Parameter prefixed(String prefix) {
         return new Parameter(checkName(prefix) + "." + name, cell);
     }
 
-    /** True if {@code other} is this variable, possibly under another name. */
+    /**
+     * True if {@code other} is this variable, possibly under another name.
+     *
+     * @param other the parameter to compare with
+     * @return whether both hold the same values, whatever their names
+     */
     public boolean sameVariable(Parameter other) {
         return other != null && other.cell == cell;
     }
 
-    /** The current values of {@code params}, in order, each registered with open tapes. */
+    /**
+     * The current values of {@code params}, in order, each registered with open tapes.
+     *
+     * @param params the parameters to read
+     * @return their values, one tensor per parameter, in order
+     */
     public static List<Tensor> values(List<Parameter> params) {
         List<Tensor> out = new ArrayList<>(params.size());
         for (Parameter p : params) {
@@ -156,7 +178,12 @@ public final class Parameter {
         return out;
     }
 
-    /** The variables of {@code params}, in order: what {@code GradientTape.compile} takes. */
+    /**
+     * The variables of {@code params}, in order: what {@code GradientTape.compile} takes.
+     *
+     * @param params the parameters
+     * @return their variables
+     */
     public static List<Variable> variables(List<Parameter> params) {
         List<Variable> out = new ArrayList<>(params.size());
         for (Parameter p : params) {

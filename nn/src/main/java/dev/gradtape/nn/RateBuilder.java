@@ -18,14 +18,24 @@ abstract class RateBuilder<B extends RateBuilder<B>> {
         this.learningRate = defaultLearningRate;
     }
 
-    /** A constant learning rate, > 0; replaces any schedule set before. */
+    /**
+     * A constant learning rate, > 0; replaces any schedule set before.
+     *
+     * @param value the learning rate of every update
+     * @return this builder
+     */
     public B learningRate(double value) {
         this.learningRate = value;
         this.schedule = null;
         return self();
     }
 
-    /** A learning-rate schedule; replaces any constant rate set before. */
+    /**
+     * A learning-rate schedule; replaces any constant rate set before.
+     *
+     * @param value the schedule the learning rate follows
+     * @return this builder
+     */
     public B schedule(LearningRateSchedule value) {
         this.schedule = Objects.requireNonNull(value, () -> kind + ".Builder: schedule is null");
         return self();

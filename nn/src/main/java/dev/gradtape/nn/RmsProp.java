@@ -37,6 +37,7 @@ public final class RmsProp extends SlotOptimizer {
     /**
      * RMSprop with the given constant learning rate and Keras' other defaults.
      *
+     * @param learningRate the step size, the same for every update
      * @throws IllegalArgumentException unless the rate is finite and > 0
      */
     public RmsProp(double learningRate) {
@@ -65,7 +66,7 @@ public final class RmsProp extends SlotOptimizer {
         return names;
     }
 
-    /** A builder starting from Keras' defaults. */
+    /** {@return a builder starting from Keras' defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -94,22 +95,22 @@ public final class RmsProp extends SlotOptimizer {
         }
     }
 
-    /** The decay of the mean square. */
+    /** {@return the decay of the mean square} */
     public double rho() {
         return rho;
     }
 
-    /** The momentum coefficient. */
+    /** {@return the momentum coefficient} */
     public double momentum() {
         return momentum;
     }
 
-    /** The constant added to the mean square before the square root. */
+    /** {@return the constant added to the mean square before the square root} */
     public double epsilon() {
         return epsilon;
     }
 
-    /** Whether the variance (centered) rather than the mean square normalises. */
+    /** {@return whether the variance (centered) rather than the mean square normalises} */
     public boolean centered() {
         return centered;
     }
@@ -134,25 +135,45 @@ public final class RmsProp extends SlotOptimizer {
             super("RmsProp", 0.001);
         }
 
-        /** The decay of the mean square, in [0, 1) (default 0.9). */
+        /**
+         * The decay of the mean square, in [0, 1) (default 0.9).
+         *
+         * @param value rho
+         * @return this builder
+         */
         public Builder rho(double value) {
             this.rho = value;
             return this;
         }
 
-        /** The momentum coefficient, in [0, 1) (default 0). */
+        /**
+         * The momentum coefficient, in [0, 1) (default 0).
+         *
+         * @param value the momentum coefficient
+         * @return this builder
+         */
         public Builder momentum(double value) {
             this.momentum = value;
             return this;
         }
 
-        /** The constant added inside the square root, > 0 (default 1e-7). */
+        /**
+         * The constant added inside the square root, > 0 (default 1e-7).
+         *
+         * @param value epsilon
+         * @return this builder
+         */
         public Builder epsilon(double value) {
             this.epsilon = value;
             return this;
         }
 
-        /** Whether to normalise by the estimated variance (default false). */
+        /**
+         * Whether to normalise by the estimated variance (default false).
+         *
+         * @param value true for the centered form
+         * @return this builder
+         */
         public Builder centered(boolean value) {
             this.centered = value;
             return this;
@@ -161,6 +182,7 @@ public final class RmsProp extends SlotOptimizer {
         /**
          * The optimiser.
          *
+         * @return a new RMSprop with these settings and no state yet
          * @throws IllegalArgumentException naming the setting and its valid range if one is out
          *     of range
          */

@@ -77,16 +77,31 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
-    /** Tensors and string metadata, both in file order. */
+    /**
+     * Tensors and string metadata, both in file order.
+     *
+     * @param tensors the tensors by name
+     * @param metadata the {@value #METADATA_KEY} strings by key
+     */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        /** Keeps unmodifiable copies. */
+        /**
+         * Keeps unmodifiable copies.
+         *
+         * @param tensors the tensors by name, in file order
+         * @param metadata the header's {@value #METADATA_KEY} strings
+         */
         public Contents {
             tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         }
     }
 
-    /** Writes {@code tensors} as F64, with no metadata but the checksum. */
+    /**
+     * Writes {@code tensors} as F64, with no metadata but the checksum.
+     *
+     * @param file the file to write
+     * @param tensors the tensors by name, written in map order
+     */
     public static void write(Path file, Map<String, Tensor> tensors) {
         write(file, tensors, Map.of());
     }
@@ -96,6 +111,9 @@ public final class SafeTensors {
      * data's checksum in the header, atomically: temporary file in the same folder, flushed to
      * disk, then renamed.
      *
+     * @param file the file to write
+     * @param tensors the tensors by name, written in map order
+     * @param metadata the strings to keep under {@value #METADATA_KEY}
      * @throws IllegalArgumentException if a name is empty or {@value #METADATA_KEY}, or the
      *     metadata holds {@value #CHECKSUM_KEY}, which is the writer's own
      * @throws UncheckedIOException if the file cannot be written; the target is then unchanged
@@ -217,6 +235,8 @@ public final class SafeTensors {
     /**
      * Reads every tensor of a safetensors file, in file order.
      *
+     * @param file the file to read
+     * @return the tensors by name, in file order
      * @throws CheckpointException naming the file and what is wrong if it is truncated, corrupt
      *     or does not follow the format, or if its tensors could never fit in this JVM's heap
      * @throws UncheckedIOException if the file cannot be read
@@ -225,7 +245,12 @@ public final class SafeTensors {
         return readContents(file).tensors();
     }
 
-    /** Reads the tensors and the {@value #METADATA_KEY} strings of a safetensors file. */
+    /**
+     * Reads the tensors and the {@value #METADATA_KEY} strings of a safetensors file.
+     *
+     * @param file the file to read
+     * @return the tensors, in file order, and the metadata strings
+     */
     public static Contents readContents(Path file) {
         Objects.requireNonNull(file, "SafeTensors.read: file is null");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -16,7 +16,11 @@ public final class Sequential implements Module {
     private final List<Module> layers;
     private final List<Parameter> parameters;
 
-    /** A model of the given layers, in order. */
+    /**
+     * A model of the given layers, in order.
+     *
+     * @param layers the layers, applied first to last
+     */
     public Sequential(Module... layers) {
         this(List.of(layers));
     }
@@ -24,6 +28,7 @@ public final class Sequential implements Module {
     /**
      * A model of the given layers, in order.
      *
+     * @param layers the layers, applied first to last
      * @throws IllegalArgumentException if there are no layers, or the same parameter appears
      *     twice (a layer added twice would share its weights silently)
      */
@@ -57,7 +62,7 @@ public final class Sequential implements Module {
         this.parameters = List.copyOf(ps);
     }
 
-    /** The layers, in order. */
+    /** {@return the layers, in order} */
     public List<Module> layers() {
         return layers;
     }

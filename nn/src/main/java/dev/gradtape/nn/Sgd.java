@@ -31,6 +31,7 @@ public final class Sgd extends SlotOptimizer {
     /**
      * Plain SGD with the given constant learning rate.
      *
+     * @param learningRate the step size, the same for every update
      * @throws IllegalArgumentException unless the rate is finite and > 0
      */
     public Sgd(double learningRate) {
@@ -49,7 +50,7 @@ public final class Sgd extends SlotOptimizer {
         this.nesterov = b.nesterov;
     }
 
-    /** A builder starting from Keras' defaults. */
+    /** {@return a builder starting from Keras' defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -69,12 +70,12 @@ public final class Sgd extends SlotOptimizer {
         }
     }
 
-    /** The momentum coefficient, in [0, 1). */
+    /** {@return the momentum coefficient, in [0, 1)} */
     public double momentum() {
         return momentum;
     }
 
-    /** Whether the Nesterov form is used. */
+    /** {@return whether the Nesterov form is used} */
     public boolean nesterov() {
         return nesterov;
     }
@@ -96,13 +97,23 @@ public final class Sgd extends SlotOptimizer {
             super("Sgd", 0.01);
         }
 
-        /** The momentum coefficient, in [0, 1) (default 0). */
+        /**
+         * The momentum coefficient, in [0, 1) (default 0).
+         *
+         * @param value the momentum coefficient
+         * @return this builder
+         */
         public Builder momentum(double value) {
             this.momentum = value;
             return this;
         }
 
-        /** Whether to use Nesterov momentum (default false); needs momentum > 0. */
+        /**
+         * Whether to use Nesterov momentum (default false); needs momentum > 0.
+         *
+         * @param value true for the Nesterov form
+         * @return this builder
+         */
         public Builder nesterov(boolean value) {
             this.nesterov = value;
             return this;
@@ -111,6 +122,7 @@ public final class Sgd extends SlotOptimizer {
         /**
          * The optimiser.
          *
+         * @return a new SGD with these settings and no state yet
          * @throws IllegalArgumentException naming the setting and its valid range if one is out
          *     of range
          */

@@ -151,7 +151,7 @@ abstract class SlotOptimizer implements Optimizer {
     /** The hyper-parameters, for {@code toString()}. */
     abstract String describe();
 
-    /** The schedule the learning rate follows. */
+    /** {@return the schedule the learning rate follows} */
     public LearningRateSchedule schedule() {
         return schedule;
     }

@@ -24,6 +24,11 @@ public final class Training {
      *     double loss = fit.step(b.x(), b.y());
      * }
      * }</pre>
+     *
+     * @param model the model trained
+     * @param loss the loss of its predictions against targets
+     * @param optimizer the optimiser that applies the gradients
+     * @return the compiled step, which records on its first batch of each shape
      */
     public static TrainingStep compile(Module model, Loss loss, Optimizer optimizer) {
         return new TrainingStep(model, loss, optimizer);
@@ -32,6 +37,11 @@ public final class Training {
     /**
      * One step of {@code optimizer} on {@code loss(model(x), y)}.
      *
+     * @param model the model to train
+     * @param loss the loss of the model's output against {@code y}
+     * @param optimizer the optimiser that updates the model's trainable parameters
+     * @param x a batch of inputs
+     * @param y the batch's targets
      * @return the loss before the update
      * @throws IllegalArgumentException if the loss is not a single element
      */
@@ -43,6 +53,14 @@ public final class Training {
      * Like {@link #step(Module, Loss, Optimizer, Tensor, Tensor)}, clipping the gradients to
      * global norm {@code maxGradNorm} first (infinity for none); a non-finite gradient norm
      * throws an {@link ArithmeticException} and leaves the parameters unchanged.
+     *
+     * @param model the model to train
+     * @param loss the loss of the model's output against {@code y}
+     * @param optimizer the optimiser that updates the model's trainable parameters
+     * @param x a batch of inputs
+     * @param y the batch's targets
+     * @param maxGradNorm the largest global gradient norm let through
+     * @return the loss before the update
      */
     public static double step(Module model, Loss loss, Optimizer optimizer, Tensor x, Tensor y,
             double maxGradNorm) {

@@ -53,6 +53,8 @@ public final class TrainingStep {
     /**
      * One step of the optimiser on {@code loss(model(x), y)}, as {@link Training#step} takes it.
      *
+     * @param x a batch of inputs
+     * @param y the batch's targets
      * @return the loss before the update
      * @throws IllegalArgumentException if the loss is not a single element
      */
@@ -66,7 +68,7 @@ public final class TrainingStep {
         return c.step().loss();
     }
 
-    /** The number of compiled steps held (at most {@link #CAPACITY}). */
+    /** {@return the number of compiled steps held (at most {@link #CAPACITY})} */
     public int compiledShapes() {
         return cache.size();
     }

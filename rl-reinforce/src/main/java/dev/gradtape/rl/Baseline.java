@@ -10,12 +10,19 @@ import java.util.Objects;
  * E[(G - b) grad log pi] = E[G grad log pi], and lowers its variance.
  */
 public sealed interface Baseline {
-    /** No baseline: the weights are the returns themselves (the article's recipe). */
+    /**
+     * No baseline: the weights are the returns themselves (the article's recipe).
+     *
+     * @return the baseline that subtracts nothing
+     */
     static Baseline none() {
         return new None();
     }
 
-    /** The mean of all returns seen so far (before this update's), starting at 0. */
+    /**
+     * {@return a baseline that is the mean of all returns seen so far (before this update's),
+     * starting at 0}
+     */
     static Baseline runningMean() {
         return new RunningMean(0.0);
     }
@@ -25,6 +32,7 @@ public sealed interface Baseline {
      * after each update, starting at 0.
      *
      * @param rate in (0, 1]
+     * @return the exponential-mean baseline
      */
     static Baseline exponentialMean(double rate) {
         if (!(rate > 0 && rate <= 1)) {
@@ -44,7 +52,11 @@ public sealed interface Baseline {
      * @param rate 0 for the plain mean of every return seen; in (0, 1] for an exponential average
      */
     record RunningMean(double rate) implements Baseline {
-        /** Checks the rate. */
+        /**
+         * Checks the rate.
+         *
+         * @param rate 0 for the plain mean, else the exponential average's rate, in (0, 1]
+         */
         public RunningMean {
             if (!(rate >= 0 && rate <= 1)) {
                 throw new IllegalArgumentException("Baseline.RunningMean: rate " + rate
@@ -69,7 +81,16 @@ public sealed interface Baseline {
      */
     record ValueNetwork(Module network, Optimizer optimizer, int epochs, int minibatchSize,
             boolean timeFeature, double targetScale) implements Baseline {
-        /** Checks the settings. */
+        /**
+         * Checks the settings.
+         *
+         * @param network the value network, (batch, observationSize [+ 1]) to (batch, 1)
+         * @param optimizer the value network's own optimiser
+         * @param epochs passes over the batch per update, at least 1
+         * @param minibatchSize rows per value step, at least 1
+         * @param timeFeature whether t / maxEpisodeSteps is appended to the input
+         * @param targetScale the factor applied to the returns the network fits, finite and positive
+         */
         public ValueNetwork {
             Objects.requireNonNull(network, "Baseline.ValueNetwork: network is null");
             Objects.requireNonNull(optimizer, "Baseline.ValueNetwork: optimizer is null");

@@ -24,23 +24,24 @@ public interface Environment {
      * @param action of length {@link #actionSize()}; every element finite. Values outside
      *     [{@link #actionLow()}, {@link #actionHigh()}] are clipped by the environment where its
      *     dynamics say so (Pendulum clips the torque), not rejected.
+     * @return the next observation, the reward and whether the episode ended
      * @throws IllegalArgumentException if the action has the wrong length or a non-finite element
      * @throws IllegalStateException if no episode is running (before reset, or after it ended)
      */
     StepResult step(double[] action);
 
-    /** The length of an observation. */
+    /** {@return the length of an observation} */
     int observationSize();
 
-    /** The length of an action. */
+    /** {@return the length of an action} */
     int actionSize();
 
-    /** The lower action bound of each action element (may be -infinity). */
+    /** {@return the lower action bound of each action element (may be -infinity)} */
     double[] actionLow();
 
-    /** The upper action bound of each action element (may be +infinity). */
+    /** {@return the upper action bound of each action element (may be +infinity)} */
     double[] actionHigh();
 
-    /** The number of steps after which an episode is truncated. */
+    /** {@return the number of steps after which an episode is truncated} */
     int maxEpisodeSteps();
 }

@@ -35,6 +35,7 @@ public final class GaussianLoss {
      * @param mu the mean
      * @param sigma the standard deviation, > 0
      * @param variant exact (in log space) or the article's log(pdf + 1e-5)
+     * @return log N(a; mu, sigma), of the three inputs' broadcast shape
      */
     public static Tensor logDensity(Tensor action, Tensor mu, Tensor sigma, LogDensity variant) {
         Objects.requireNonNull(variant, "GaussianLoss.logDensity: variant is null");
@@ -52,6 +53,12 @@ public final class GaussianLoss {
      * log pi(a | s) of a diagonal Gaussian: {@link #logDensity} summed over the last axis (the
      * action elements). For actions of shape (batch, d) the result has shape (batch); for a
      * rank-0 action it is the log-density itself.
+     *
+     * @param action the sampled action (a constant)
+     * @param mu the mean
+     * @param sigma the standard deviation, positive
+     * @param variant exact, or the article's log(pdf + 1e-5)
+     * @return the log-probability of each action, the last axis summed away
      */
     public static Tensor logProbability(Tensor action, Tensor mu, Tensor sigma, LogDensity variant) {
         Tensor d = logDensity(action, mu, sigma, variant);
@@ -61,8 +68,13 @@ public final class GaussianLoss {
     /**
      * The weighted Gaussian log-likelihood loss, -mean(w * log pi(a | s)) over the batch.
      *
+     * @param action the sampled actions (constants)
+     * @param mu the policy's means
+     * @param sigma the policy's standard deviations, positive
      * @param weights one weight per log-probability (the return, or advantage, of each action); a
      *     constant
+     * @param variant exact, or the article's log(pdf + 1e-5)
+     * @return the loss, a tensor of one element, whose gradient is the policy-gradient estimate
      * @throws IllegalArgumentException if the weights' shape differs from the log-probabilities'
      */
     public static Tensor weighted(Tensor action, Tensor mu, Tensor sigma, Tensor weights,
@@ -79,6 +91,9 @@ public final class GaussianLoss {
     /**
      * The entropy of N(mu, sigma) per element, log(sigma) + log(2 pi e) / 2; it does not depend on
      * mu. An entropy bonus subtracts c * entropy from the loss to keep sigma from collapsing.
+     *
+     * @param sigma the standard deviation, positive
+     * @return the entropy of each element, of sigma's shape
      */
     public static Tensor entropy(Tensor sigma) {
         return sigma.log().add(HALF_LOG_TWO_PI + 0.5);

@@ -83,7 +83,7 @@ public final class GaussianPolicy implements Module {
         this.parameters = List.copyOf(ps);
     }
 
-    /** A builder; see {@link Builder} for the required and optional settings. */
+    /** {@return a builder; see {@link Builder} for the required and optional settings} */
     public static Builder builder() {
         return new Builder();
     }
@@ -95,6 +95,8 @@ public final class GaussianPolicy implements Module {
      * {@link #UNIT_SIGMA_BIAS} for sigma = 1 exactly).
      *
      * @param seed the seed of the He-normal draws
+     * @param sigmaBias the sigma head's initial bias, so that sigma starts at softplus(sigmaBias)
+     * @return the article's actor
      */
     public static GaussianPolicy article(long seed, double sigmaBias) {
         return article(seed, sigmaBias, 0.0);
@@ -103,6 +105,11 @@ public final class GaussianPolicy implements Module {
     /**
      * {@link #article(long, double)} with a floor added to sigma, which the article lacks (its
      * sigma can collapse toward 0).
+     *
+     * @param seed the seed of the He-normal draws
+     * @param sigmaBias the sigma head's initial bias
+     * @param sigmaFloor the floor added to sigma, at least 0
+     * @return the article's actor with a sigma floor
      */
     public static GaussianPolicy article(long seed, double sigmaBias, double sigmaFloor) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -113,7 +120,12 @@ public final class GaussianPolicy implements Module {
                 .optSigmaFloor(sigmaFloor).build(rng);
     }
 
-    /** {@link #article(long, double)} with the article's sigma bias 0.55. */
+    /**
+     * {@link #article(long, double)} with the article's sigma bias 0.55.
+     *
+     * @param seed the seed of the He-normal draws
+     * @return the article's actor
+     */
     public static GaussianPolicy article(long seed) {
         return article(seed, ARTICLE_SIGMA_BIAS);
     }
@@ -121,6 +133,11 @@ public final class GaussianPolicy implements Module {
     /**
      * A ReLU multilayer perceptron body, in -> hidden[0] -> ... -> hidden[k-1], each layer
      * orthogonally initialised with gain sqrt(2) and zero bias (the usual policy-gradient choice).
+     *
+     * @param in the observation size
+     * @param hidden the width of each hidden layer, first to last
+     * @param rng the source of the orthogonal initialisations
+     * @return the body, mapping (batch, in) to (batch, hidden[k-1])
      */
     public static Sequential reluBody(int in, int[] hidden, RandomGenerator rng) {
         List<Module> layers = new ArrayList<>();
@@ -171,6 +188,8 @@ public final class GaussianPolicy implements Module {
      * row-major order. Nothing is recorded, even inside an open tape: the sample is data, not
      * part of the loss.
      *
+     * @param observations shape (batch, observationSize)
+     * @param rng the source of the noise xi
      * @return shape (batch, actionSize)
      */
     public Tensor sample(Tensor observations, RandomGenerator rng) {
@@ -181,7 +200,13 @@ public final class GaussianPolicy implements Module {
         }
     }
 
-    /** Samples one action for one observation. */
+    /**
+     * Samples one action for one observation.
+     *
+     * @param observation of length observationSize
+     * @param rng the source of the noise
+     * @return the action, of length actionSize
+     */
     public double[] sample(double[] observation, RandomGenerator rng) {
         return sample(row(observation), rng).toArray();
     }
@@ -189,12 +214,20 @@ public final class GaussianPolicy implements Module {
     /**
      * The mean action mu(s) for one observation: the greedy action used for evaluation (not
      * recorded on any tape).
+     *
+     * @param observation of length observationSize
+     * @return mu(s), of length actionSize
      */
     public double[] meanAction(double[] observation) {
         return meanActions(row(observation)).toArray();
     }
 
-    /** The mean actions for a batch of observations, not recorded on any tape: (batch, actionSize). */
+    /**
+     * The mean actions for a batch of observations, not recorded on any tape: (batch, actionSize).
+     *
+     * @param observations shape (batch, observationSize)
+     * @return mu for every row, shape (batch, actionSize)
+     */
     public Tensor meanActions(Tensor observations) {
         try (NoRecording off = GradientTape.noRecording()) {
             return forward(observations);
@@ -204,7 +237,10 @@ public final class GaussianPolicy implements Module {
     /**
      * log pi(a | s) for a batch, one value per row: shape (batch).
      *
+     * @param observations shape (batch, observationSize)
      * @param actions shape (batch, actionSize), constants
+     * @param variant exact, or the article's log(pdf + 1e-5)
+     * @return log pi(a | s) for every row, recorded on the open tapes
      */
     public Tensor logProbability(Tensor observations, Tensor actions, LogDensity variant) {
         Distribution d = distribution(observations);
@@ -228,32 +264,32 @@ public final class GaussianPolicy implements Module {
         return parameters;
     }
 
-    /** The length of an observation. */
+    /** {@return the length of an observation} */
     public int observationSize() {
         return observationSize;
     }
 
-    /** The length of an action. */
+    /** {@return the length of an action} */
     public int actionSize() {
         return actionSize;
     }
 
-    /** True if sigma is a state-independent parameter rather than a softplus head. */
+    /** {@return true if sigma is a state-independent parameter rather than a softplus head} */
     public boolean stateIndependentSigma() {
         return logStd != null;
     }
 
-    /** The floor added to sigma (0 for none). */
+    /** {@return the floor added to sigma (0 for none)} */
     public double sigmaFloor() {
         return sigmaFloor;
     }
 
-    /** A copy of the fixed observation scale, or null for none. */
+    /** {@return a copy of the fixed observation scale, or null for none} */
     public double[] observationScale() {
         return observationScale == null ? null : observationScale.toArray();
     }
 
-    /** The body network. */
+    /** {@return the body network} */
     public Module body() {
         return body;
     }
@@ -272,7 +308,12 @@ public final class GaussianPolicy implements Module {
      * @param std the standard deviations
      */
     public record Distribution(Tensor mean, Tensor std) {
-        /** Checks that both are present. */
+        /**
+         * Checks that both are present.
+         *
+         * @param mean the means
+         * @param std the standard deviations
+         */
         public Distribution {
             Objects.requireNonNull(mean, "Distribution: mean is null");
             Objects.requireNonNull(std, "Distribution: std is null");
@@ -302,6 +343,11 @@ public final class GaussianPolicy implements Module {
         /**
          * The body network, mapping (batch, observationSize) to (batch, featureSize); an identity
          * module makes a linear policy (then featureSize = observationSize).
+         *
+         * @param body the body network
+         * @param observationSize the length of an observation, the body's input width
+         * @param featureSize the body's output width, the heads' input width
+         * @return this builder
          */
         public Builder setBody(Module body, int observationSize, int featureSize) {
             this.body = Objects.requireNonNull(body, "GaussianPolicy.Builder: body is null");
@@ -310,39 +356,69 @@ public final class GaussianPolicy implements Module {
             return this;
         }
 
-        /** The number of action elements. */
+        /**
+         * The number of action elements.
+         *
+         * @param actionSize the length of an action, at least 1
+         * @return this builder
+         */
         public Builder setActionSize(int actionSize) {
             this.actionSize = actionSize;
             return this;
         }
 
-        /** sigma = softplus(head), head kernel 0 and bias {@code bias}, so sigma starts at softplus(bias). */
+        /**
+         * sigma = softplus(head), head kernel 0 and bias {@code bias}, so sigma starts at softplus(bias).
+         *
+         * @param bias the sigma head's initial bias
+         * @return this builder
+         */
         public Builder optSoftplusSigma(double bias) {
             this.stateIndependent = false;
             this.sigmaBias = bias;
             return this;
         }
 
-        /** sigma = exp(logStd), a parameter that does not depend on the state, starting at {@code std}. */
+        /**
+         * sigma = exp(logStd), a parameter that does not depend on the state, starting at {@code std}.
+         *
+         * @param initialStd sigma at the start, positive
+         * @return this builder
+         */
         public Builder optStateIndependentSigma(double initialStd) {
             this.stateIndependent = true;
             this.initialStd = initialStd;
             return this;
         }
 
-        /** The mean head's kernel initialiser (default zeros, as the article). */
+        /**
+         * The mean head's kernel initialiser (default zeros, as the article).
+         *
+         * @param init the initialiser of the mean head's kernel
+         * @return this builder
+         */
         public Builder optMuKernelInit(Initializer init) {
             this.muKernelInit = Objects.requireNonNull(init, "GaussianPolicy.Builder: mu kernel init is null");
             return this;
         }
 
-        /** A floor added to sigma, >= 0 (default 0: none). */
+        /**
+         * A floor added to sigma, >= 0 (default 0: none).
+         *
+         * @param floor the floor added to sigma
+         * @return this builder
+         */
         public Builder optSigmaFloor(double floor) {
             this.sigmaFloor = floor;
             return this;
         }
 
-        /** Multiplies each observation element by a fixed scale before the body (default none). */
+        /**
+         * Multiplies each observation element by a fixed scale before the body (default none).
+         *
+         * @param scale one factor per observation element
+         * @return this builder
+         */
         public Builder optObservationScale(double... scale) {
             this.observationScale = scale.clone();
             return this;
@@ -351,6 +427,8 @@ public final class GaussianPolicy implements Module {
         /**
          * Builds the policy, drawing the heads' initial values from {@code rng}.
          *
+         * @param rng the source of the heads' initial values
+         * @return the new policy
          * @throws IllegalArgumentException naming the setting if one is missing or invalid
          */
         public GaussianPolicy build(RandomGenerator rng) {

@@ -58,6 +58,8 @@ public final class Pendulum implements Environment {
     /**
      * Starts an episode from the given state (for tests and demonstrations).
      *
+     * @param theta the angle, 0 upright
+     * @param thetaDot the angular speed
      * @return the first observation
      */
     public double[] resetTo(double theta, double thetaDot) {
@@ -92,12 +94,12 @@ public final class Pendulum implements Environment {
         return new StepResult(observation(), -cost, false, truncated);
     }
 
-    /** The angle (not normalised) of the current state. */
+    /** {@return the angle (not normalised) of the current state} */
     public double theta() {
         return theta;
     }
 
-    /** The angular speed of the current state. */
+    /** {@return the angular speed of the current state} */
     public double thetaDot() {
         return thetaDot;
     }

@@ -34,12 +34,21 @@ public final class PendulumRecipe {
     private PendulumRecipe() {
     }
 
-    /** Start seeds of the evaluation episodes (mean action, 10 episodes): 1000 to 1009. */
+    /**
+     * Start seeds of the evaluation episodes (mean action, 10 episodes): 1000 to 1009.
+     *
+     * @return a new array of the ten seeds
+     */
     public static long[] evalSeeds() {
         return EVAL_SEEDS.clone();
     }
 
-    /** The policy: 3 -> 64 -> 64 -> mu, with a state-independent sigma. */
+    /**
+     * The policy: 3 -> 64 -> 64 -> mu, with a state-independent sigma.
+     *
+     * @param seed the seed of the initial weights
+     * @return a new policy
+     */
     public static GaussianPolicy policy(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         return GaussianPolicy.builder()
@@ -51,7 +60,15 @@ public final class PendulumRecipe {
                 .build(rng);
     }
 
-    /** The trainer for a run of {@code episodes} episodes (the learning rates decay over it). */
+    /**
+     * The trainer for a run of {@code episodes} episodes (the learning rates decay over it).
+     *
+     * @param policy the policy to train
+     * @param policyAdam the policy's optimiser, from {@link #policyOptimizer(long)}
+     * @param seed the seed of the environments and of the action noise
+     * @param episodes the length of the run, over which the learning rates decay
+     * @return a trainer that has not trained yet
+     */
     public static Reinforce trainer(GaussianPolicy policy, Adam policyAdam, long seed, long episodes) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5eedL);
         long updates = updates(episodes);
@@ -75,7 +92,12 @@ public final class PendulumRecipe {
         return new Reinforce(policy, Pendulum::new, settings);
     }
 
-    /** The policy's optimiser for a run of {@code episodes} episodes. */
+    /**
+     * The policy's optimiser for a run of {@code episodes} episodes.
+     *
+     * @param episodes the length of the run, over which the learning rate decays
+     * @return a new Adam
+     */
     public static Adam policyOptimizer(long episodes) {
         return Adam.builder().epsilon(1e-8)
                 .schedule(LearningRateSchedule.linearDecay(3e-3, 0, updates(episodes))).build();

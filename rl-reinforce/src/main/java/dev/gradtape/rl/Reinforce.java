@@ -60,8 +60,10 @@ public final class Reinforce {
     /**
      * A training run.
      *
+     * @param policy the policy to train, in place
      * @param environments makes the environments, one per episode of a batch (they run side by
      *     side); each must fit the policy's observation and action sizes
+     * @param settings the run's settings
      * @throws IllegalArgumentException if an environment does not fit the policy
      */
     public Reinforce(GaussianPolicy policy, Supplier<? extends Environment> environments,
@@ -99,6 +101,8 @@ public final class Reinforce {
      * Trains until at least {@code totalEpisodes} episodes have been used (counting earlier
      * calls), reporting every update to {@code listener} (may be null).
      *
+     * @param totalEpisodes the number of episodes to reach, counting earlier calls
+     * @param listener told of every update, or null
      * @throws TrainingDivergedException if a loss, gradient, action or parameter stops being finite
      */
     public void train(long totalEpisodes, UpdateListener listener) {
@@ -113,6 +117,8 @@ public final class Reinforce {
     /**
      * One update: collect {@code episodesPerUpdate} episodes, compute the weights, take one
      * optimiser step on the policy, then fit the value baseline if there is one.
+     *
+     * @return what the update measured
      */
     public UpdateMetrics update() {
         long update = updates + 1;
@@ -266,6 +272,9 @@ public final class Reinforce {
     /**
      * The mean undiscounted return of the mean action mu(s) over one episode per seed, the
      * episodes run side by side in environments from this run's supplier.
+     *
+     * @param seeds one start seed per evaluation episode
+     * @return the mean return
      */
     public double evaluate(long... seeds) {
         return evaluate(policy, environments, seeds);
@@ -274,6 +283,10 @@ public final class Reinforce {
     /**
      * The mean undiscounted return of {@code policy}'s mean action over one episode per seed.
      *
+     * @param policy the policy to evaluate; it is not changed
+     * @param environments makes the environments, one per seed
+     * @param seeds one start seed per episode
+     * @return the mean return
      * @throws IllegalArgumentException if no seeds are given
      */
     public static double evaluate(GaussianPolicy policy, Supplier<? extends Environment> environments,
@@ -323,12 +336,12 @@ public final class Reinforce {
 
     // ---------------------------------------------------------------- reading
 
-    /** The policy being trained. */
+    /** {@return the policy being trained} */
     public GaussianPolicy policy() {
         return policy;
     }
 
-    /** The settings. */
+    /** {@return the settings} */
     public ReinforceSettings settings() {
         return settings;
     }
@@ -336,17 +349,19 @@ public final class Reinforce {
     /**
      * The running-mean baseline's current value (what the next update subtracts), or NaN when the
      * baseline is not a running mean.
+     *
+     * @return the baseline's current value, or NaN
      */
     public double runningMeanBaseline() {
         return settings.baseline() instanceof Baseline.RunningMean ? runningMean : Double.NaN;
     }
 
-    /** The number of updates so far. */
+    /** {@return the number of updates so far} */
     public long updates() {
         return updates;
     }
 
-    /** The number of episodes trained on so far. */
+    /** {@return the number of episodes trained on so far} */
     public long episodes() {
         return episodes;
     }

@@ -28,7 +28,20 @@ import java.util.Objects;
 public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, double discount,
         boolean rewardToGo, Baseline baseline, boolean normalizeAdvantages,
         double entropyCoefficient, double maxGradientNorm, LogDensity logDensity, long seed) {
-    /** Checks every setting; the message names the setting, its value and the valid range. */
+    /**
+     * Checks every setting; the message names the setting, its value and the valid range.
+     *
+     * @param optimizer the policy's optimiser
+     * @param episodesPerUpdate episodes per update, at least 1
+     * @param discount gamma, in [0, 1]
+     * @param rewardToGo reward-to-go weights rather than whole-episode returns
+     * @param baseline what is subtracted from the returns
+     * @param normalizeAdvantages whether the weights are standardised per batch
+     * @param entropyCoefficient the entropy bonus coefficient, at least 0
+     * @param maxGradientNorm the clipping norm of the policy gradient, positive
+     * @param logDensity the log-density in the loss
+     * @param seed the seed of the run's random draws
+     */
     public ReinforceSettings {
         Objects.requireNonNull(optimizer, "ReinforceSettings: no optimizer; call setOptimizer");
         Objects.requireNonNull(baseline, "ReinforceSettings: baseline is null; use Baseline.none()");
@@ -51,7 +64,7 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
         }
     }
 
-    /** A builder with the defaults of {@link #builder()}. */
+    /** {@return a builder with the defaults of {@link #builder()}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -59,6 +72,8 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
     /**
      * The article's recipe: one one-step episode per update, no discounting, no baseline, no
      * normalisation, the log(pdf + 1e-5) loss, Adam with learning rate 0.001 and Keras' defaults.
+     *
+     * @return a builder holding the article's recipe, ready to build or to change
      */
     public static Builder article() {
         return builder().setOptimizer(new Adam(0.001)).optEpisodesPerUpdate(1).optDiscount(1.0)
@@ -84,61 +99,111 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
         private Builder() {
         }
 
-        /** The policy's optimiser (required). */
+        /**
+         * The policy's optimiser (required).
+         *
+         * @param value the policy's optimiser
+         * @return this builder
+         */
         public Builder setOptimizer(Optimizer value) {
             optimizer = value;
             return this;
         }
 
-        /** Episodes per update, >= 1. */
+        /**
+         * Episodes per update, >= 1.
+         *
+         * @param value the number of episodes
+         * @return this builder
+         */
         public Builder optEpisodesPerUpdate(int value) {
             episodesPerUpdate = value;
             return this;
         }
 
-        /** The discount gamma, in [0, 1]. */
+        /**
+         * The discount gamma, in [0, 1].
+         *
+         * @param value gamma
+         * @return this builder
+         */
         public Builder optDiscount(double value) {
             discount = value;
             return this;
         }
 
-        /** Reward-to-go weights (true) or whole-episode returns (false). */
+        /**
+         * Reward-to-go weights (true) or whole-episode returns (false).
+         *
+         * @param value true for reward-to-go
+         * @return this builder
+         */
         public Builder optRewardToGo(boolean value) {
             rewardToGo = value;
             return this;
         }
 
-        /** The baseline. */
+        /**
+         * The baseline.
+         *
+         * @param value the baseline
+         * @return this builder
+         */
         public Builder optBaseline(Baseline value) {
             baseline = value;
             return this;
         }
 
-        /** Per-batch advantage normalisation. */
+        /**
+         * Per-batch advantage normalisation.
+         *
+         * @param value true to normalise
+         * @return this builder
+         */
         public Builder optNormalizeAdvantages(boolean value) {
             normalizeAdvantages = value;
             return this;
         }
 
-        /** The entropy bonus coefficient, >= 0. */
+        /**
+         * The entropy bonus coefficient, >= 0.
+         *
+         * @param value the coefficient c
+         * @return this builder
+         */
         public Builder optEntropyCoefficient(double value) {
             entropyCoefficient = value;
             return this;
         }
 
-        /** The largest global norm of the policy gradient, > 0. */
+        /**
+         * The largest global norm of the policy gradient, > 0.
+         *
+         * @param value the norm, or +infinity for no clipping
+         * @return this builder
+         */
         public Builder optMaxGradientNorm(double value) {
             maxGradientNorm = value;
             return this;
         }
 
-        /** The log-density used in the loss. */
+        /**
+         * The log-density used in the loss.
+         *
+         * @param value exact, or the article's log(pdf + 1e-5)
+         * @return this builder
+         */
         public Builder optLogDensity(LogDensity value) {
             logDensity = value;
             return this;
         }
 
-        /** The seed of the run's random draws. */
+        /**
+         * The seed of the run's random draws.
+         *
+         * @param value the seed
+         * @return this builder
+         */
         public Builder optSeed(long value) {
             seed = value;
             return this;
@@ -147,6 +212,7 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
         /**
          * The settings.
          *
+         * @return the settings, checked
          * @throws IllegalArgumentException naming the setting if one is invalid
          * @throws NullPointerException if no optimiser was set
          */

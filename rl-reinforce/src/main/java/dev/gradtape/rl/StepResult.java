@@ -12,19 +12,26 @@ import java.util.Objects;
  * @param truncated true if the episode was cut off by a time limit (the state is not terminal)
  */
 public record StepResult(double[] observation, double reward, boolean terminated, boolean truncated) {
-    /** Copies the observation so that the record stays immutable. */
+    /**
+     * Copies the observation so that the record stays immutable.
+     *
+     * @param observation the observation after the step, copied
+     * @param reward the reward for the step
+     * @param terminated whether a terminal state was reached
+     * @param truncated whether a time limit cut the episode off
+     */
     public StepResult {
         Objects.requireNonNull(observation, "StepResult: observation is null");
         observation = observation.clone();
     }
 
-    /** A copy of the observation. */
+    /** {@return a copy of the observation} */
     @Override
     public double[] observation() {
         return observation.clone();
     }
 
-    /** True if the episode is over, terminated or truncated. */
+    /** {@return true if the episode is over, terminated or truncated} */
     public boolean done() {
         return terminated || truncated;
     }

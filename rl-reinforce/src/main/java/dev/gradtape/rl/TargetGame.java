@@ -44,22 +44,27 @@ public final class TargetGame implements Environment {
         this.zeta = zeta;
     }
 
-    /** The reward of action {@code a}: zeta * beta / max(zeta, |tau - a|). */
+    /**
+     * The reward of action {@code a}: zeta * beta / max(zeta, |tau - a|).
+     *
+     * @param a the action
+     * @return the reward, in (0, beta]
+     */
     public double reward(double a) {
         return zeta * beta / Math.max(zeta, Math.abs(tau - a));
     }
 
-    /** The largest reward. */
+    /** {@return the largest reward} */
     public double beta() {
         return beta;
     }
 
-    /** The target action. */
+    /** {@return the target action} */
     public double tau() {
         return tau;
     }
 
-    /** The target range. */
+    /** {@return the target range} */
     public double zeta() {
         return zeta;
     }

@@ -8,6 +8,7 @@ package dev.gradtape.rl;
 public final class TrainingDivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** The number of the update that failed, from 1 (part of the serialized form). */
     private final long update;
 
     TrainingDivergedException(long update, String message) {
@@ -15,7 +16,7 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.update = update;
     }
 
-    /** The number of the update that failed, from 1. */
+    /** {@return the number of the update that failed, from 1} */
     public long update() {
         return update;
     }

@@ -26,7 +26,11 @@ public record UpdateMetrics(long update, long episodes, double mu, double sigma,
     public static final String CSV_HEADER =
             "update,episodes,mu,sigma,action,reward,return,loss,gradient_norm,learning_rate,value_loss";
 
-    /** One CSV row, full precision, locale-independent. */
+    /**
+     * One CSV row, full precision, locale-independent.
+     *
+     * @return the row, its fields in the order of {@link #CSV_HEADER}
+     */
     public String toCsv() {
         return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s", update, episodes, mu, sigma,
                 action, reward, episodeReturn, loss, gradientNorm, learningRate, valueLoss);

@@ -18,7 +18,7 @@ public final class Binary {
         GREATER_EQUAL,
         /** 1 where a >= b or a is NaN: where maximum takes a, so that NaN wins. */
         MAX_TAKES_A,
-        /** 1 where a <= b or a is NaN: where minimum takes a. */
+        /** 1 where a &lt;= b or a is NaN: where minimum takes a. */
         MIN_TAKES_A
     }
 

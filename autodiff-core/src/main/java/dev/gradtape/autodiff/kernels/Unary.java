@@ -103,7 +103,7 @@ public final class Unary {
 
     /**
      * g where x > 0 (or x is NaN, so that a NaN is never hidden), else 0: relu's gradient as a
-     * selection, so an infinite g at x <= 0 gives 0, not 0 * infinity = NaN.
+     * selection, so an infinite g at x &lt;= 0 gives 0, not 0 * infinity = NaN.
      */
     public static void reluGrad(double[] g, double[] x, double[] r) {
         for (int i = 0; i < r.length; i++) r[i] = x[i] > 0 || x[i] != x[i] ? g[i] : 0.0;
