@@ -33,7 +33,7 @@ import org.quicktheories.generators.Generate;
  */
 class CompiledStepProperties {
     private static final long SEED = 0xc0de5eedL;
-    private static final int EXAMPLES = 300;
+    private static final int EXAMPLES = 500;
     private static final int MAX_ELEMENTS = 96;
 
     static <T> void forAll(int examples, Gen<T> gen, Consumer<T> property) {
@@ -45,7 +45,7 @@ class CompiledStepProperties {
     /** The operations a program is made of; each is one call (or a short fixed chain) of Tensor's API. */
     enum Kind {
         ADD, SUB, MUL, DIV, ADD_CONSTANT, MUL_CONSTANT, ADD_TENSOR_CONSTANT, POW, EXP, LOG, SQRT, TANH,
-        SIGMOID, SOFTPLUS, RELU, ABS, SIN, COS, MAXIMUM, MINIMUM, CLAMP, WHERE_GREATER, WHERE_MASK,
+        SIGMOID, SOFTPLUS, RELU, ABS, SIN, COS, MAXIMUM, MINIMUM, CLAMP, WHERE_GREATER, WHERE_VALUE, WHERE_MASK,
         SUM, SUM_AXIS, MEAN, MEAN_AXIS, MAX, MAX_AXIS, LOG_SUM_EXP, LOG_SUM_EXP_AXIS, RESHAPE, TRANSPOSE,
         PERMUTE, SLICE, PAD, CONCAT, BROADCAST_TO, MATMUL, MATMUL_TRANSPOSED, DETACH, USER_FUNCTION
     }
@@ -87,6 +87,7 @@ class CompiledStepProperties {
                 case MINIMUM -> a.minimum(b);
                 case CLAMP -> a.clamp(real, real + ints[0] * 0.5);
                 case WHERE_GREATER -> Tensor.where(v.get(args[2]).greater(0), a, b);
+                case WHERE_VALUE -> Tensor.where(v.get(args[2]), a, b); // the condition is a value itself
                 case WHERE_MASK -> Tensor.where(constant, a, b);
                 case SUM -> a.sum();
                 case SUM_AXIS -> a.sum(ints[0], ints[1] == 1);
@@ -187,7 +188,7 @@ class CompiledStepProperties {
         return Generate.range(lo, hi).generate(in);
     }
 
-    /** Programs with 1 to 3 variables, minInputs to 2 inputs and 1 to 10 instructions. */
+    /** Programs with 1 to 3 variables, minInputs to 2 inputs and 1 to 14 instructions. */
     static Gen<Program> programs(int minInputs) {
         Gen<Program> gen = in -> {
             // leaves: a base shape, and for each leaf that shape with leading axes dropped and some
@@ -208,7 +209,7 @@ class CompiledStepProperties {
             List<Instr> instrs = new ArrayList<>();
             long valueSeed = Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE).generate(in);
             SplittableRandom constants = new SplittableRandom(valueSeed ^ 0x5eedL);
-            int n = draw(in, 1, 10);
+            int n = draw(in, 1, 14);
             for (int k = 0; k < n; k++) {
                 for (int attempt = 0; attempt < 20; attempt++) {
                     Instr ins = instruction(in, shapes, constants);
@@ -288,7 +289,7 @@ class CompiledStepProperties {
                 for (int i = 0; i < d.length; i++) if (draw(in, 0, 2) == 0) d[i] = 1;
                 return new Instr(kind, new int[] {a}, none, 0, Tensor.randn(constants, Shape.of(d)));
             }
-            case WHERE_GREATER -> {
+            case WHERE_GREATER, WHERE_VALUE -> {
                 int b = partner(in, kind, a, shapes, constants);
                 int c = operand(in, count);
                 Instr ins = new Instr(kind, new int[] {a, b < 0 ? a : b, c}, none, 0, null);
@@ -368,7 +369,7 @@ class CompiledStepProperties {
         int first = operand(in, count);
         for (int k = 0; k < count; k++) {
             int b = (first + k) % count;
-            Instr ins = binary(in, kind == Kind.WHERE_GREATER ? Kind.ADD : kind, a, b, shapes, constants);
+            Instr ins = binary(in, kind == Kind.WHERE_GREATER || kind == Kind.WHERE_VALUE ? Kind.ADD : kind, a, b, shapes, constants);
             if (ins != null && shapeOf(ins, shapes) != null) {
                 return b;
             }
@@ -553,6 +554,7 @@ class CompiledStepProperties {
             runs[0]++;
             p.instrs().forEach(i -> seen.add(i.kind()));
         });
+        assertEquals(EXAMPLES, runs[0], "programs generated");
         assertEquals(java.util.EnumSet.allOf(Kind.class), seen, "kinds generated in " + runs[0] + " programs");
     }
 
