@@ -11,6 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +76,7 @@ class CompiledStepTest {
 
     /** Compiles f(w, x) at (w0, x0), runs it at (w1, x1) and compares with a fresh eager tape, bit for bit. */
     private static void compiledEqualsEagerAt(Tensor w0, Tensor x0, Tensor w1, Tensor x1,
-            java.util.function.BinaryOperator<Tensor> f) {
+            BinaryOperator<Tensor> f) {
         Variable w = new Variable(w0);
         CompiledStep step;
         try (GradientTape tape = new GradientTape()) {
@@ -95,6 +101,45 @@ class CompiledStepTest {
                 Tensor.uniform(3L, -1, 1, 64, 256), Tensor.uniform(4L, -1, 1, 256, 64), (w, x) -> x.matmul(w).tanh().sum());
         compiledEqualsEagerAt(Tensor.uniform(5L, -1, 1, 64, 64), Tensor.uniform(6L, -1, 1, 4, 256, 64),
                 Tensor.uniform(7L, -1, 1, 64, 64), Tensor.uniform(8L, -1, 1, 4, 256, 64), (w, x) -> x.matmul(w).tanh().sum());
+    }
+
+    @Test
+    void copies_running_large_matmuls_on_three_threads_at_once_agree_bit_for_bit() throws Exception {
+        // each copy's products are large enough to use the matmul engine's shared pool as well
+        Variable w = new Variable(Tensor.uniform(1L, -1, 1, 64, 256));
+        Tensor x = Tensor.uniform(2L, -1, 1, 256, 64);
+        CompiledStep step;
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            step = tape.compile(x.matmul(w.value()).tanh().square().mean(), List.of(w), List.of(x));
+        }
+        Tensor newX = Tensor.uniform(3L, -1, 1, 256, 64);
+        step.start().set(x, newX).run();
+        Tensor expected = step.gradientTensors().get(0);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CyclicBarrier together = new CyclicBarrier(3);
+            List<Future<List<Tensor>>> results = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                CompiledStep copy = step.copy();
+                results.add(pool.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    List<Tensor> got = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        copy.start().set(x, newX).run();
+                        got.add(copy.gradientTensors().get(0));
+                    }
+                    return got;
+                }));
+            }
+            for (Future<List<Tensor>> r : results) {
+                for (Tensor g : r.get(60, TimeUnit.SECONDS)) {
+                    assertBitIdentical(expected, g);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
