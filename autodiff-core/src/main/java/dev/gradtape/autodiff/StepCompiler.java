@@ -62,8 +62,11 @@ final class StepCompiler {
         }
         List<Node> forward = neededFor(record, List.of(target));
         IdentityHashMap<Tensor, Integer> declared = new IdentityHashMap<>();
-        for (Tensor t : leaves) {
-            declared.put(t, declared.size());
+        for (int i = 0; i < leaves.length; i++) {
+            if (declared.put(leaves[i], declared.size()) != null) {
+                throw new IllegalArgumentException("GradientTape.compile: variable " + i + " (shape "
+                        + leaves[i].shape + ") is listed twice; name each variable once");
+            }
         }
         for (Tensor t : inputs) {
             if (declared.put(t, declared.size()) != null) {

@@ -228,8 +228,15 @@ final class TensorShapes {
 
     static List<Tensor> split(Tensor t, int axis, int... sizes) {
         int ax = t.shape.axis("split", axis);
-        int total = 0;
-        for (int s : sizes) total += s;
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " include a"
+                        + " negative size; each piece of axis " + axis + " of shape " + t.shape
+                        + " needs a size >= 0");
+            }
+            total += s;
+        }
         if (total != t.shape.dimsUnsafe()[ax]) {
             throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to "
                     + total + " but axis " + axis + " of shape " + t.shape + " has "

@@ -80,9 +80,9 @@ final class Tensors {
         if (count < 0) {
             throw new IllegalArgumentException("Tensor.linspace: count = " + count + "; need count >= 0");
         }
-        if (!Double.isFinite(start) || !Double.isFinite(end)) {
+        if (!Double.isFinite(end - start)) {
             throw new IllegalArgumentException("Tensor.linspace: the end points " + start + " and " + end
-                    + " must be finite");
+                    + " must be finite, and so must their difference");
         }
         double[] d = new double[count];
         for (int i = 0; i < count; i++) {

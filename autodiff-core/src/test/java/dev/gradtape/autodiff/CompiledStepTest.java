@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -458,12 +457,6 @@ class CompiledStepTest {
     }
 
     @Test
-    @Disabled("bug: a Variable listed twice in compile's variables is accepted, and its second copy takes the"
-            + " buffer of input 0: compile(w * x, [w, w], [x]) run at w = 2, x = 3 gives loss 4 (not 6) and"
-            + " gradients [2, 2] (not [3, 3]), the listing reads 'mul v0 v1' for w * x; with shapes that differ"
-            + " start() throws an unrelated 'Variable.copyTo: the variable has 2 values ... the array holds 1'."
-            + " StepCompiler.compile checks inputs for duplicates but not variables, and CompiledStep assumes"
-            + " buffers 0..nv-1 are the variables and nv.. the inputs")
     void a_variable_listed_twice_is_refused_or_gets_its_gradient_twice() {
         Variable w = new Variable(Tensor.scalar(1));
         Tensor x = Tensor.scalar(1);

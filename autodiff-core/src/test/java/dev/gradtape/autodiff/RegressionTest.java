@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -307,9 +306,6 @@ class RegressionTest {
     }
 
     @Test
-    @Disabled("bug: split with a negative size whose sizes still add up, a.split(1, 4, -1) on (2, 3), is"
-            + " reported by slice (\"slice: [0, 4) along axis 1 of shape (2, 3); need 0 <= start <= end <= 3\"),"
-            + " not by split, and never says that sizes must be >= 0 (TensorShapes.split checks only the total)")
     void split_with_a_negative_size_names_split() {
         Tensor a = Tensor.zeros(2, 3);
         assertThrowsWithMessage(IllegalArgumentException.class, () -> a.split(1, 4, -1), "split", "[4, -1]");

@@ -92,7 +92,7 @@ public final class MatMulEngine {
         if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
             MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
         } else if (threads() == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
-            double[] bb = tb ? transposedCopy(b, k, m) : b;
+            double[] bb = tb ? transposedCopy(b, k, m, b.length) : b;
             (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, bb, 0, false, c, 0, n, k, m, 0, n);
         } else {
             multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
@@ -114,7 +114,7 @@ public final class MatMulEngine {
         }
         MatMulLoops loops = vectorActive() ? VECTOR : PLAIN;
         // B^T once per product, not once per chunk: every matrix of b, at its own offset.
-        double[] bb = tb ? transposedCopy(b, k, m) : b;
+        double[] bb = tb ? transposedCopy(b, k, m, b.length) : b;
         int t = threads();
         long macs = (long) batches * n * k * m;
         if (t == 1 || macs < PARALLEL_MIN_MACS || (long) batches * n < 8) {
@@ -161,8 +161,8 @@ public final class MatMulEngine {
      * chunk: with 32-row chunks the loops would otherwise transpose B eight times for 256 rows.
      * Tiles of 32 x 32 keep both the reads and the writes within a few cache lines.
      */
-    static double[] transposedCopy(double[] b, int k, int m) {
-        double[] t = new double[b.length];
+    static double[] transposedCopy(double[] b, int k, int m, int length) {
+        double[] t = scratch(length);
         int size = k * m;
         for (int off = 0; off + size <= b.length && size > 0; off += size) {
             for (int j0 = 0; j0 < m; j0 += 32) {
@@ -178,6 +178,22 @@ public final class MatMulEngine {
             }
         }
         return t;
+    }
+
+    /** Each thread's buffer for B^T, grown as needed: a product in a loop allocates nothing. */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
+
+    /**
+     * This thread's scratch array of at least {@code length} elements. It is only ever read by
+     * the product that filled it (worker threads read it while the caller waits), so reuse is safe.
+     */
+    private static double[] scratch(int length) {
+        double[] s = SCRATCH.get();
+        if (s.length < length) {
+            s = new double[length];
+            SCRATCH.set(s);
+        }
+        return s;
     }
 
     private static synchronized ExecutorService pool(int size) {
