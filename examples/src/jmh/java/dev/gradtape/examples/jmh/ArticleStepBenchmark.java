@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Workload A under JMH: each measured iteration is one fresh run of 10,000 article episodes
  * (a new actor and optimiser, as the bench command's repetitions and the peers' runs), on the
- * replay or the eager tape. JMH adds what the bench command does not: several forks, warm-up
+ * compiled step or the eager tape. JMH adds what the bench command does not: several forks, warm-up
  * iterations kept apart, and an error bar. The score is milliseconds per 10,000 episodes; updates
  * per second are 1e7 / score.
  *
@@ -37,7 +37,7 @@ public class ArticleStepBenchmark {
     /** Episodes per measured run, as in the workload's definition. */
     static final int EPISODES = 10_000;
 
-    @Param({"REPLAY", "EAGER"})
+    @Param({"COMPILED", "EAGER"})
     public String engine;
 
     private SeedWorkload workload;
