@@ -32,7 +32,7 @@ final class ElementwiseOps {
 
         @Override
         Kernel kernel(Shape[] in, Shape out) {
-            return (x, r) -> Unary.addConstant(x[0], c, r);
+            return Unary.addConstant(c);
         }
 
         @Override
@@ -71,7 +71,7 @@ final class ElementwiseOps {
 
         @Override
         Kernel kernel(Shape[] in, Shape out) {
-            return (x, r) -> Unary.mulConstant(x[0], c, r);
+            return Unary.mulConstant(c);
         }
 
         @Override

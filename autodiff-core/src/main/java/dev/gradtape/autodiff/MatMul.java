@@ -1,6 +1,5 @@
 package dev.gradtape.autodiff;
 
-import dev.gradtape.autodiff.kernels.Broadcast;
 import dev.gradtape.autodiff.kernels.Kernel;
 import dev.gradtape.autodiff.kernels.MatMulEngine;
 import java.util.Arrays;
@@ -58,53 +57,44 @@ final class MatMul extends Op {
     Shape shape(Shape[] in) {
         Shape sa = in[0];
         Shape sb = in[1];
-        String label = "matmul" + (transposeA ? " (left operand transposed)" : "")
-                + (transposeB ? " (right operand transposed)" : "");
         if (sa.rank() < 2 || sb.rank() < 2) {
-            throw new IllegalArgumentException(label + ": shapes " + sa + " and " + sb
+            throw new IllegalArgumentException(label() + ": shapes " + sa + " and " + sb
                     + ": both operands need at least two axes");
         }
         int k = sa.dim(transposeA ? -2 : -1);
         int kb = sb.dim(transposeB ? -1 : -2);
         if (kb != k) {
-            throw new IllegalArgumentException(label + ": shapes " + sa + " and " + sb + " do not match:"
+            throw new IllegalArgumentException(label() + ": shapes " + sa + " and " + sb + " do not match:"
                     + " the " + (transposeA ? "second-to-last" : "last") + " dimension of the left operand (" + k
                     + ") must equal the " + (transposeB ? "last" : "second-to-last") + " of the right (" + kb + ")");
         }
         Shape batch;
         try {
-            batch = Shape.broadcast(label, batch(sa), batch(sb));
+            batch = Shape.broadcast("matmul", batch(sa), batch(sb));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(label + ": shapes " + sa + " and " + sb + " do not match:"
+            throw new IllegalArgumentException(label() + ": shapes " + sa + " and " + sb + " do not match:"
                     + " their batch dimensions " + batch(sa) + " and " + batch(sb) + " cannot be broadcast;"
                     + " aligned from the right, each pair must be equal or one of them 1", e);
         }
         int[] outDims = Arrays.copyOf(batch.dimsUnsafe(), batch.rank() + 2);
         outDims[batch.rank()] = sa.dim(transposeA ? -1 : -2);
         outDims[batch.rank() + 1] = sb.dim(transposeB ? -2 : -1);
-        return Shape.of(outDims);
+        return Shape.ofTrusted(outDims);
+    }
+
+    private String label() {
+        return "matmul" + (transposeA ? " (left operand transposed)" : "")
+                + (transposeB ? " (right operand transposed)" : "");
     }
 
     private static Shape batch(Shape s) {
-        return Shape.of(Arrays.copyOf(s.dimsUnsafe(), s.rank() - 2));
+        return s.rank() == 2 ? Shape.SCALAR : Shape.of(Arrays.copyOf(s.dimsUnsafe(), s.rank() - 2));
     }
 
-    /** The product of each matrix pair of the batch, at offsets computed once for these shapes. */
     @Override
     Kernel kernel(Shape[] in, Shape out) {
-        int n = out.dim(-2);
-        int m = out.dim(-1);
-        int k = in[0].dim(transposeA ? -2 : -1);
-        int[] batch = Arrays.copyOf(out.dimsUnsafe(), out.rank() - 2);
-        int[] ia = Broadcast.sourceIndex(batch(in[0]).dimsUnsafe(), batch);
-        int[] ib = Broadcast.sourceIndex(batch(in[1]).dimsUnsafe(), batch);
-        int[] offA = new int[ia.length];
-        int[] offB = new int[ib.length];
-        for (int t = 0; t < ia.length; t++) {
-            offA[t] = ia[t] * n * k;
-            offB[t] = ib[t] * k * m;
-        }
-        return MatMulEngine.kernel(transposeA, transposeB, n, k, m, offA, offB);
+        return MatMulEngine.kernel(transposeA, transposeB, in[0].dimsUnsafe(), in[1].dimsUnsafe(),
+                out.dimsUnsafe());
     }
 
     @Override

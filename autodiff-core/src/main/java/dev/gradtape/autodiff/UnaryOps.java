@@ -259,7 +259,7 @@ final class UnaryOps {
 
         @Override
         Kernel kernel(Shape[] in, Shape out) {
-            return (x, r) -> Unary.pow(x[0], p, r);
+            return Unary.pow(p);
         }
 
         @Override
@@ -302,7 +302,7 @@ final class UnaryOps {
 
         @Override
         Kernel kernel(Shape[] in, Shape out) {
-            return (x, r) -> Unary.powGrad(x[0], x[1], p, r);
+            return Unary.powGrad(p);
         }
 
         @Override

@@ -22,23 +22,98 @@ public final class Binary {
         MIN_TAKES_A
     }
 
-    /** The kernel of {@code a op b} for operands of shapes {@code a} and {@code b}, result {@code out}. */
+    /**
+     * The kernel of {@code a op b} for operands of shapes {@code a} and {@code b}, result
+     * {@code out}: one flat loop for equal sizes, a constant for a single-element operand, whole
+     * rows for an operand repeated along leading axes (a bias row), index maps otherwise. Named
+     * classes rather than lambdas: they start fast in the interpreter, and eager mode makes one per
+     * operation.
+     */
     public static Kernel kernel(Op op, int[] a, int[] b, int[] out) {
         int n = Broadcast.size(out);
         int sa = Broadcast.size(a);
         int sb = Broadcast.size(b);
         if (sa == n && sb == n) {
-            return (in, r) -> same(op, in[0], in[1], r);
+            return SAME[op.ordinal()];
         }
         if (sb == 1 && sa == n) {
-            return (in, r) -> constantB(op, in[0], in[1][0], r);
+            return CONSTANT_B[op.ordinal()];
         }
         if (sa == 1 && sb == n) {
-            return (in, r) -> constantA(op, in[0][0], in[1], r);
+            return CONSTANT_A[op.ordinal()];
         }
-        int[] ia = Broadcast.sourceIndex(a, out);
-        int[] ib = Broadcast.sourceIndex(b, out);
-        return (in, r) -> mapped(op, in[0], ia, in[1], ib, r);
+        if (sa == n && sb > 0 && isTrailing(b, out)) {
+            return ROWS_B[op.ordinal()];
+        }
+        return new Mapped(op, Broadcast.sourceIndex(a, out), Broadcast.sourceIndex(b, out));
+    }
+
+    // the kernels that need no index maps exist once per operation
+    private static final Kernel[] SAME = new Kernel[Op.values().length];
+    private static final Kernel[] CONSTANT_B = new Kernel[Op.values().length];
+    private static final Kernel[] CONSTANT_A = new Kernel[Op.values().length];
+    private static final Kernel[] ROWS_B = new Kernel[Op.values().length];
+
+    static {
+        for (Op op : Op.values()) {
+            SAME[op.ordinal()] = new Same(op);
+            CONSTANT_B[op.ordinal()] = new ConstantB(op);
+            CONSTANT_A[op.ordinal()] = new ConstantA(op);
+            ROWS_B[op.ordinal()] = new RowsB(op);
+        }
+    }
+
+    /**
+     * True if {@code in} is {@code out} without some leading axes (leading 1s allowed), so that
+     * broadcasting repeats it whole: flat index k of the result reads element k mod its size.
+     */
+    static boolean isTrailing(int[] in, int[] out) {
+        int start = 0;
+        while (start < in.length && in[start] == 1) {
+            start++;
+        }
+        int off = out.length - in.length;
+        for (int i = start; i < in.length; i++) {
+            if (in[i] != out[i + off]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Same(Op op) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            same(op, in[0], in[1], r);
+        }
+    }
+
+    private record ConstantB(Op op) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            constantB(op, in[0], in[1][0], r);
+        }
+    }
+
+    private record ConstantA(Op op) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            constantA(op, in[0][0], in[1], r);
+        }
+    }
+
+    private record RowsB(Op op) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            rowsB(op, in[0], in[1], r);
+        }
+    }
+
+    private record Mapped(Op op, int[] ia, int[] ib) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            mapped(op, in[0], ia, in[1], ib, r);
+        }
     }
 
     static double apply(Op op, double u, double v) {
@@ -79,6 +154,19 @@ public final class Binary {
             case MUL -> { for (int i = 0; i < r.length; i++) r[i] = c * y[i]; }
             case DIV -> { for (int i = 0; i < r.length; i++) r[i] = c / y[i]; }
             default -> { for (int i = 0; i < r.length; i++) r[i] = apply(op, c, y[i]); }
+        }
+    }
+
+    /** x op y where y is one row repeated: r[i + j] = x[i + j] op y[j]. */
+    public static void rowsB(Op op, double[] x, double[] y, double[] r) {
+        int len = y.length;
+        for (int i = 0; i < r.length; i += len) {
+            switch (op) {
+                case ADD -> { for (int j = 0; j < len; j++) r[i + j] = x[i + j] + y[j]; }
+                case MUL -> { for (int j = 0; j < len; j++) r[i + j] = x[i + j] * y[j]; }
+                case DIV -> { for (int j = 0; j < len; j++) r[i + j] = x[i + j] / y[j]; }
+                default -> { for (int j = 0; j < len; j++) r[i + j] = apply(op, x[i + j], y[j]); }
+            }
         }
     }
 

@@ -77,14 +77,51 @@ public final class MatMulEngine {
     }
 
     /**
+     * The kernel of a (batched) product op(A) op(B) of operands of shapes {@code a} and {@code b}
+     * whose leading (batch) axes broadcast to those of {@code out}: the offset of every matrix
+     * pair is worked out here, once.
+     */
+    public static Kernel kernel(boolean ta, boolean tb, int[] a, int[] b, int[] out) {
+        int r = out.length;
+        int n = out[r - 2];
+        int m = out[r - 1];
+        int k = ta ? a[a.length - 2] : a[a.length - 1];
+        if (r == 2) {
+            return kernel(ta, tb, n, k, m);
+        }
+        int[] batch = java.util.Arrays.copyOf(out, r - 2);
+        int[] ia = Broadcast.sourceIndex(java.util.Arrays.copyOf(a, a.length - 2), batch);
+        int[] ib = Broadcast.sourceIndex(java.util.Arrays.copyOf(b, b.length - 2), batch);
+        int[] offA = new int[ia.length];
+        int[] offB = new int[ib.length];
+        for (int t = 0; t < ia.length; t++) {
+            offA[t] = ia[t] * n * k;
+            offB[t] = ib[t] * k * m;
+        }
+        return kernel(ta, tb, n, k, m, offA, offB);
+    }
+
+    /**
      * The kernel of C = op(A) op(B) for matrices stored at {@code offA[t]} and {@code offB[t]}, one
      * pair per matrix t of the batch (C[t] at t n m); a single pair at offset 0 is the plain product.
      */
     public static Kernel kernel(boolean ta, boolean tb, int n, int k, int m, int[] offA, int[] offB) {
         if (offA.length == 1 && offA[0] == 0 && offB[0] == 0) {
-            return (in, c) -> multiply(in[0], ta, in[1], tb, c, n, k, m);
+            return kernel(ta, tb, n, k, m);
         }
         return (in, c) -> multiply(in[0], offA, ta, in[1], offB, tb, c, n, k, m);
+    }
+
+    /** The kernel of C = op(A) op(B) for two matrices. */
+    public static Kernel kernel(boolean ta, boolean tb, int n, int k, int m) {
+        return new Product(ta, tb, n, k, m);
+    }
+
+    private record Product(boolean ta, boolean tb, int n, int k, int m) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] c) {
+            multiply(in[0], ta, in[1], tb, c, n, k, m);
+        }
     }
 
     /** C = op(A) op(B) for single matrices, all starting at offset 0. */

@@ -79,6 +79,54 @@ public final class Unary {
         for (int i = 0; i < r.length; i++) r[i] = Math.signum(x[i]);
     }
 
+    /** The kernel of x + c. */
+    public static Kernel addConstant(double c) {
+        return new AddConstant(c);
+    }
+
+    /** The kernel of x * c. */
+    public static Kernel mulConstant(double c) {
+        return new MulConstant(c);
+    }
+
+    /** The kernel of x^p. */
+    public static Kernel pow(double p) {
+        return new Pow(p);
+    }
+
+    /** The kernel of pow's gradient, g p x^(p-1). */
+    public static Kernel powGrad(double p) {
+        return new PowGrad(p);
+    }
+
+    private record AddConstant(double c) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            addConstant(in[0], c, r);
+        }
+    }
+
+    private record MulConstant(double c) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            mulConstant(in[0], c, r);
+        }
+    }
+
+    private record Pow(double p) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            pow(in[0], p, r);
+        }
+    }
+
+    private record PowGrad(double p) implements Kernel {
+        @Override
+        public void run(double[][] in, double[] r) {
+            powGrad(in[0], in[1], p, r);
+        }
+    }
+
     public static void addConstant(double[] x, double c, double[] r) {
         for (int i = 0; i < r.length; i++) r[i] = x[i] + c;
     }
