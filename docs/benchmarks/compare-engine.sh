@@ -44,13 +44,17 @@ if command -v farm-bench >/dev/null; then
     -- java -jar "$new" pendulum -q --force --episodes "$episodes" --out "$out/pendulum-new" \
     | tee -a "$raw"
 fi
-echo "# summary: updates/s of workload A (best rep, median of reps 2-$reps) per side and engine" | tee -a "$raw"
+echo "# summary: updates/s of workload A per side and engine, over all rounds" | tee -a "$raw"
 for side in old new; do
   for engine in compiled eager; do
-    grep "side=$side " "$raw" | grep "engine=$engine" | awk -v s="$side" -v e="$engine" '
-      { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        if (v["rep"] > 1) { n++; ups[n] = v["ups"] + 0 } if (v["ups"] + 0 > best) best = v["ups"] + 0 }
-      END { asort(ups); printf "%s %s: best %.0f, median %.0f over %d reps\n", s, e, best, ups[int((n + 1) / 2)], n }' \
+    lines=$(grep "side=$side " "$raw" | grep "engine=$engine" || true)
+    [ -z "$lines" ] && continue
+    best=$(echo "$lines" | sed -n 's/.* ups=\([0-9.]*\).*/\1/p' | sort -n | tail -1)
+    median=$(echo "$lines" | grep -v ' rep=1 ' | sed -n 's/.* ups=\([0-9.]*\).*/\1/p' | sort -n \
+      | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+    cold=$(echo "$lines" | grep ' rep=1 ' | sed -n 's/.* ups=\([0-9.]*\).*/\1/p' | sort -n \
+      | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+    echo "$side $engine: best rep $best, median of reps 2-$reps $median, median first rep (cold) $cold" \
       | tee -a "$raw"
   done
 done
