@@ -24,9 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MatMulEngine {
     /**
      * Multiply-adds below which a product runs on the calling thread alone: 2^21, about 50
-     * microseconds of work. Waking a pool thread costs tens of microseconds on a virtual machine;
-     * measured on the 2-vCPU machine, 256x256x8 (2^19) took 42 us alone and 58 us with two threads,
-     * 256x64x256 (2^22) 218 and 206 us, 256^3 (2^24) 706 and 475 us.
+     * microseconds of work, where a second thread starts to pay for waking it (the measurements
+     * behind the figure are in docs/benchmarks/kernels.md).
      */
     static final long PARALLEL_MIN_MACS = 1L << 21;
     /** Rows per chunk: a multiple of the vector kernel's 8-row tile; 256 rows make 8 chunks. */

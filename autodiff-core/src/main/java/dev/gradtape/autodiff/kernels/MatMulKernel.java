@@ -20,10 +20,8 @@ package dev.gradtape.autodiff.kernels;
  * four rows of C, and every load and store of C carries four multiply-adds, where the textbook
  * i-k-j loop does one. HotSpot 17's C2 does not turn this body into SIMD instructions (it runs at
  * the same speed with {@code -XX:-UseSuperWord}; four stores into one array at unrelated offsets
- * defeat its dependence check), yet it measured fastest of the plain forms tried at 256^3 on the
- * 2-vCPU machine, in GFLOP per CPU-second: this 7.5, one row of C against eight rows of B (which
- * C2 does vectorise) 5.2, the i-k-j loop of the peers about 4. The vector-API kernel is the fast
- * path. Blocks of {@link #KC} x {@link #NC} of B stay in the L2 cache while all rows of the range
+ * defeat its dependence check), yet it was the fastest of the plain forms tried (the figures are
+ * in docs/benchmarks/kernels.md). The vector-API kernel is the fast path. Blocks of {@link #KC} x {@link #NC} of B stay in the L2 cache while all rows of the range
  * pass over them.
  */
 final class MatMulKernel {
