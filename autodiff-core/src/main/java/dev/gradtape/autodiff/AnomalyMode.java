@@ -28,14 +28,19 @@ public final class AnomalyMode implements AutoCloseable {
         this.owner = owner;
     }
 
-    /** Turns anomaly detection on for this thread until the returned scope is closed. */
+    /**
+     * Turns anomaly detection on for this thread until the returned scope is closed.
+     *
+     * @return the scope; closing it withdraws this scope's share, and detection stays on while any
+     *     other scope opened in the thread is still open
+     */
     public static AnomalyMode enable() {
         TapeState s = TapeState.get();
         s.anomalyScopes.incrementAndGet();
         return new AnomalyMode(s);
     }
 
-    /** Whether anomaly detection is on in this thread. */
+    /** {@return whether anomaly detection is on in this thread (at least one scope is open)} */
     public static boolean isEnabled() {
         return TapeState.get().anomaly();
     }

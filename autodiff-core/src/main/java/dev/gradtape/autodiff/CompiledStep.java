@@ -100,18 +100,21 @@ public final class CompiledStep {
         gradientViews = List.copyOf(views);
     }
 
-    /** Another instance of the same program, with buffers of its own (for another thread). */
+    /**
+     * {@return another instance of the same program, with buffers of its own (for another thread)}
+     * The program and its nodes are shared, not copied; only the buffers are new.
+     */
     public CompiledStep copy() {
         return new CompiledStep(program, nodes, buffer, tensors, variables, variables.size(), inputs,
                 targetBuffer, gradBuffers);
     }
 
-    /** The number of steps (operations) in the program. */
+    /** {@return the number of steps (operations) in the program, forward and backward together} */
     public int size() {
         return nodes.size();
     }
 
-    /** The variables, in the order their gradients come. */
+    /** {@return the variables, in the order their gradients come} */
     public List<Variable> variables() {
         return variables;
     }
@@ -119,6 +122,8 @@ public final class CompiledStep {
     /**
      * Starts a run: reads every variable's current values. Inputs keep the values of the last
      * run (or of the recording) until set again.
+     *
+     * @return this step, so that {@code set} calls can follow
      */
     public CompiledStep start() {
         for (int i = 0; i < variables.size(); i++) {
@@ -135,6 +140,9 @@ public final class CompiledStep {
      * Sets input {@code input} (one of the tensors passed to {@link GradientTape#compile}) for
      * this run to {@code value}.
      *
+     * @param input the recorded input tensor, which names the input (its own values are not read)
+     * @param value the values for this run, of the input's shape; they are copied
+     * @return this step, so that calls can be chained
      * @throws IllegalArgumentException if it is not an input or the shapes differ
      * @throws IllegalStateException if no run was started, or the run already used the input
      */
@@ -145,7 +153,15 @@ public final class CompiledStep {
         return this;
     }
 
-    /** Sets a single-element input to {@code value}. */
+    /**
+     * Sets a single-element input to {@code value}, without building a tensor for it.
+     *
+     * @param input the recorded input tensor, which must have exactly one element
+     * @param value the input's value for this run
+     * @return this step, so that calls can be chained
+     * @throws IllegalArgumentException if it is not an input or has more than one element
+     * @throws IllegalStateException if no run was started, or the run already used the input
+     */
     public CompiledStep set(Tensor input, double value) {
         Objects.requireNonNull(input, "CompiledStep.set: input is null");
         if (input.size() != 1) {
@@ -180,13 +196,26 @@ public final class CompiledStep {
         return run.buffer(b);
     }
 
-    /** The value of {@code recorded} (a tensor of the recording) in this run, as a new tensor. */
+    /**
+     * Runs the program as far as {@code recorded} needs, and returns its value in this run. This
+     * is how a step reads an intermediate result (a policy's mean, say) before setting an input
+     * that depends on it.
+     *
+     * @param recorded a tensor of the recording that the target or the gradients depend on
+     * @return its value in this run, as a new tensor (a copy of the buffer)
+     */
     public Tensor value(Tensor recorded) {
         int b = readable(recorded);
         return new Tensor(recorded.shape, run.buffer(b).clone());
     }
 
-    /** The single element of {@code recorded} in this run. */
+    /**
+     * Runs the program as far as {@code recorded} needs, and returns its one element; like
+     * {@link #value(Tensor)} without the copy.
+     *
+     * @param recorded a single-element tensor of the recording
+     * @return its element's value in this run
+     */
     public double item(Tensor recorded) {
         int b = readable(recorded);
         if (recorded.size() != 1) {
@@ -196,7 +225,7 @@ public final class CompiledStep {
         return run.buffer(b)[0];
     }
 
-    /** The target's value in this run (running the program as far as it needs). */
+    /** {@return the target's value in this run (running the program as far as it needs)} */
     public double loss() {
         return item(tensors.get(targetBuffer));
     }
@@ -216,7 +245,11 @@ public final class CompiledStep {
         return b;
     }
 
-    /** Runs the rest of the program, forward and backward; then read {@link #gradients()}. */
+    /**
+     * Runs the rest of the program, forward and backward; then read {@link #gradients()}.
+     *
+     * @return this step
+     */
     public CompiledStep run() {
         if (!started) {
             throw new IllegalStateException("CompiledStep.run: no run is started; call start() first");
@@ -229,12 +262,14 @@ public final class CompiledStep {
     /**
      * The gradients of the target with respect to each variable, as views of this step's
      * buffers: the same list every time, whose values are those of the latest {@link #run()}.
+     *
+     * @return one view per variable, in the order of {@link #variables()}
      */
     public List<TensorView> gradients() {
         return gradientViews;
     }
 
-    /** The gradients of the latest run as new tensors. */
+    /** {@return the gradients of the latest run as new tensors, in the order of the variables} */
     public List<Tensor> gradientTensors() {
         List<Tensor> out = new ArrayList<>(gradBuffers.length);
         for (int i = 0; i < gradBuffers.length; i++) {

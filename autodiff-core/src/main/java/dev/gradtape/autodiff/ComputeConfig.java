@@ -31,6 +31,7 @@ public final class ComputeConfig {
      * The thread count asked for by the system property {@value #THREADS_PROPERTY}, or empty when
      * it is unset or blank (the number of processors is then the default).
      *
+     * @return the count the property asks for, or empty if it asks for none
      * @throws IllegalArgumentException if it is set to anything but a whole number of at least 1,
      *     with a message naming the property, its value and what is valid
      */
@@ -60,15 +61,17 @@ public final class ComputeConfig {
         threadsProperty();
     }
 
-    /** The number of threads a large matrix product may use (at least 1). */
+    /** {@return the number of threads a large matrix product may use (at least 1)} */
     public static int threads() {
         checkProperty();
         return MatMulEngine.threads();
     }
 
     /**
-     * Sets the number of threads a large matrix product may use.
+     * Sets the number of threads a large matrix product may use. Small products always run on
+     * the calling thread, where splitting them would cost more than it saves.
      *
+     * @param n the thread count, at least 1 (1 keeps every product on the calling thread)
      * @throws IllegalArgumentException if {@code n < 1}
      */
     public static void setThreads(int n) {
@@ -76,7 +79,10 @@ public final class ComputeConfig {
         MatMulEngine.setThreads(n);
     }
 
-    /** True if this JVM can run the vector-API kernel (it was started with the incubator module). */
+    /**
+     * {@return true if this JVM can run the vector-API kernel (it was started with the incubator
+     * module)}
+     */
     public static boolean vectorAvailable() {
         checkProperty();
         return MatMulEngine.vectorAvailable();
@@ -84,14 +90,18 @@ public final class ComputeConfig {
 
     /**
      * Chooses the vector kernel (when available) or the plain-Java one; the vector kernel is the
-     * default when available.
+     * default when available. Both give the same products up to rounding; the switch exists for
+     * comparing them and for ruling the vector kernel out when hunting a numerical difference.
+     *
+     * @param enabled true for the vector kernel (ignored when it is not available), false for the
+     *     plain-Java kernel
      */
     public static void setVectorEnabled(boolean enabled) {
         checkProperty();
         MatMulEngine.setVectorEnabled(enabled);
     }
 
-    /** The matrix-product path that runs now: {@code "vector"} or {@code "plain"}. */
+    /** {@return the matrix-product path that runs now: {@code "vector"} or {@code "plain"}} */
     public static String matmulPath() {
         checkProperty();
         return MatMulEngine.vectorActive() ? "vector" : "plain";

@@ -40,7 +40,10 @@ public abstract class Function {
     protected Function() {
     }
 
-    /** The name shown in graphs and error messages; the class name in lower case by default. */
+    /**
+     * {@return the name shown in graphs and error messages} By default it is the class name with
+     * its first letter in lower case ({@code Cube} gives {@code cube}).
+     */
     public String name() {
         String n = getClass().getSimpleName();
         return n.isEmpty() ? "function" : Character.toLowerCase(n.charAt(0)) + n.substring(1);
@@ -60,6 +63,8 @@ public abstract class Function {
      *
      * @param node this application: its inputs, its output, and which gradients are needed
      * @param gradOutput the gradient of the target with respect to the output; read-only
+     * @return one gradient per input, in the order of the inputs, each {@code null} or of its
+     *     input's shape
      */
     protected abstract Tensor[] backward(Node node, Tensor gradOutput);
 
@@ -67,6 +72,9 @@ public abstract class Function {
      * Runs the operation: computes the output and records it on every open tape that tracks one
      * of the inputs.
      *
+     * @param inputs the operation's inputs, in the order {@link #forward} and {@link #backward}
+     *     see them
+     * @return the output of {@link #forward}, tracked by every tape that tracks one of the inputs
      * @throws NullPointerException naming the input if one is null
      */
     public final Tensor apply(Tensor... inputs) {

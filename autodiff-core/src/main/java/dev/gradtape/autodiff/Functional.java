@@ -27,6 +27,9 @@ public final class Functional {
     /**
      * The gradient of a scalar function at {@code x}, of x's shape.
      *
+     * @param f the function, which must return a single element
+     * @param x the point at which to differentiate
+     * @return grad f(x), of x's shape; zeros where f does not depend on x
      * @throws IllegalArgumentException if f does not return a single element
      */
     public static Tensor gradient(UnaryOperator<Tensor> f, Tensor x) {
@@ -43,6 +46,10 @@ public final class Functional {
      * The Hessian-vector product H(x) v of a scalar function: the gradient of the directional
      * derivative grad f(x) . v (reverse mode over reverse mode), without forming H.
      *
+     * @param f the function, which must return a single element
+     * @param x the point at which the Hessian is taken
+     * @param v the direction, of x's shape
+     * @return H(x) v, of x's shape
      * @throws IllegalArgumentException if f does not return a single element, or v's shape is
      *     not x's
      */
@@ -63,6 +70,10 @@ public final class Functional {
      * The Jacobian of {@code f} at {@code x}, of shape f(x).shape followed by x.shape: element
      * [i..., j...] is d f(x)[i...] / d x[j...]. Computed one output element at a time, each row a
      * vector-Jacobian product with a unit vector.
+     *
+     * @param f the function, of any output shape
+     * @param x the point at which to differentiate
+     * @return the Jacobian, of shape f(x).shape followed by x.shape
      */
     public static Tensor jacobian(UnaryOperator<Tensor> f, Tensor x) {
         Objects.requireNonNull(f, "Functional.jacobian: f is null");
@@ -88,7 +99,14 @@ public final class Functional {
         }
     }
 
-    /** The Hessian of a scalar function at {@code x}, of shape x.shape followed by x.shape. */
+    /**
+     * The Hessian of a scalar function at {@code x}: the Jacobian of its gradient, so element
+     * [i..., j...] is d^2 f / d x[i...] d x[j...].
+     *
+     * @param f the function, which must return a single element
+     * @param x the point at which to differentiate twice
+     * @return the Hessian, of shape x.shape followed by x.shape
+     */
     public static Tensor hessian(UnaryOperator<Tensor> f, Tensor x) {
         return jacobian(z -> gradient(f, z), x);
     }

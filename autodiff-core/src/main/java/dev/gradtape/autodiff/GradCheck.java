@@ -28,7 +28,13 @@ public final class GradCheck {
     /** A differentiable function of a list of tensors. */
     @FunctionalInterface
     public interface Fn {
-        /** Computes the output from the inputs, in the same order as given to the check. */
+        /**
+         * Computes the output from the inputs, in the same order as given to the check.
+         *
+         * @param inputs the tensors to differentiate with respect to; the check calls this with
+         *     perturbed copies of them, so it must not rely on their identity
+         * @return the output, of any shape (a non-scalar one is checked through a projection)
+         */
         Tensor apply(List<Tensor> inputs);
     }
 
@@ -55,42 +61,78 @@ public final class GradCheck {
         this.seed = seed;
     }
 
-    /** eps 1e-6, atol 1e-5, rtol 1e-3; full check up to 256 elements per input, else 8 projections. */
+    /**
+     * {@return a checker with PyTorch's defaults} That is eps 1e-6, atol 1e-5 and rtol 1e-3, with a
+     * full check up to 256 elements per input and 8 random projections for a larger one.
+     */
     public static GradCheck defaults() {
         return new GradCheck(1e-6, 1e-5, 1e-3, 256, 8, 0x5eed);
     }
 
-    /** A copy with another finite-difference step. */
+    /**
+     * {@return a copy with another finite-difference step} A smaller step shrinks the truncation
+     * error, of order eps^2, and grows the rounding error, of order 1e-16 / eps.
+     *
+     * @param value the step, greater than 0
+     */
     public GradCheck eps(double value) {
         return new GradCheck(value, atol, rtol, maxFullElements, projections, seed);
     }
 
-    /** A copy with another absolute tolerance. */
+    /**
+     * {@return a copy with another absolute tolerance}
+     *
+     * @param value atol in {@code |analytic - numeric| <= atol + rtol |numeric|}, at least 0
+     */
     public GradCheck atol(double value) {
         return new GradCheck(eps, value, rtol, maxFullElements, projections, seed);
     }
 
-    /** A copy with another relative tolerance. */
+    /**
+     * {@return a copy with another relative tolerance}
+     *
+     * @param value rtol in {@code |analytic - numeric| <= atol + rtol |numeric|}, at least 0
+     */
     public GradCheck rtol(double value) {
         return new GradCheck(eps, atol, value, maxFullElements, projections, seed);
     }
 
-    /** A copy that checks inputs up to {@code value} elements element by element. */
+    /**
+     * {@return a copy that checks inputs up to {@code value} elements element by element}
+     *
+     * @param value the largest input checked in full, at least 0 (0 projects every input); each
+     *     element costs two evaluations of the function
+     */
     public GradCheck maxFullElements(int value) {
         return new GradCheck(eps, atol, rtol, value, projections, seed);
     }
 
-    /** A copy that checks larger inputs along {@code value} random directions. */
+    /**
+     * {@return a copy that checks larger inputs along {@code value} random directions}
+     *
+     * @param value the number of directions per large input, at least 1
+     */
     public GradCheck projections(int value) {
         return new GradCheck(eps, atol, rtol, maxFullElements, value, seed);
     }
 
-    /** A copy whose output weights and directions come from another seed. */
+    /**
+     * {@return a copy whose output weights and directions come from another seed}
+     *
+     * @param value the seed; a check is reproducible for a given seed
+     */
     public GradCheck seed(long value) {
         return new GradCheck(eps, atol, rtol, maxFullElements, projections, value);
     }
 
-    /** Checks the gradients of {@code f} at {@code inputs}. */
+    /**
+     * Checks the gradients of {@code f} at {@code inputs}: the tape's gradient of the projected
+     * output against central differences, as the class comment describes.
+     *
+     * @param f the function to check
+     * @param inputs the point at which to check it; a check reads them and never changes them
+     * @return the outcome, with every value that disagreed
+     */
     public Result check(Fn f, Tensor... inputs) {
         List<Tensor> xs = List.of(inputs);
         Tensor out = f.apply(xs);
@@ -107,7 +149,12 @@ public final class GradCheck {
         return compare(loss, xs, analytic);
     }
 
-    /** Like {@link #check} but throws an {@link AssertionError} describing the first mismatches. */
+    /**
+     * Like {@link #check} but throws an {@link AssertionError} describing the first mismatches.
+     *
+     * @param f the function to check
+     * @param inputs the point at which to check it
+     */
     public void assertGradients(Fn f, Tensor... inputs) {
         check(f, inputs).orThrow();
     }
@@ -116,6 +163,10 @@ public final class GradCheck {
      * Checks second derivatives: the gradient of h(x) = sum_i grad_i L(x) . u_i, with fixed random
      * directions u_i, is compared with finite differences of h. It passes only if the backward
      * rules are themselves correctly differentiable.
+     *
+     * @param f the function to check
+     * @param inputs the point at which to check it
+     * @return the outcome of checking h's gradient
      */
     public Result checkSecondOrder(Fn f, Tensor... inputs) {
         List<Tensor> xs = List.of(inputs);
@@ -142,7 +193,12 @@ public final class GradCheck {
         return check(h, inputs);
     }
 
-    /** Like {@link #checkSecondOrder} but throws an {@link AssertionError} on a mismatch. */
+    /**
+     * Like {@link #checkSecondOrder} but throws an {@link AssertionError} on a mismatch.
+     *
+     * @param f the function to check
+     * @param inputs the point at which to check it
+     */
     public void assertSecondOrder(Fn f, Tensor... inputs) {
         checkSecondOrder(f, inputs).orThrow();
     }
@@ -237,7 +293,7 @@ public final class GradCheck {
      */
     public record Result(int checked, List<Mismatch> mismatches, double eps, double atol,
             double rtol) {
-        /** True if every compared value agreed. */
+        /** {@return true if every compared value agreed} */
         public boolean passed() {
             return mismatches.isEmpty();
         }

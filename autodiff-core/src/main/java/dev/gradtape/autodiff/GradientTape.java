@@ -65,7 +65,12 @@ public final class GradientTape implements AutoCloseable {
         TapeState.get().add(this);
     }
 
-    /** Opens a persistent tape: {@link #gradient} may be called any number of times. */
+    /**
+     * Opens a persistent tape: {@link #gradient} may be called any number of times. It also
+     * watches accessed variables.
+     *
+     * @return the open tape, to be closed by try-with-resources
+     */
     public static GradientTape persistent() {
         return new GradientTape(true, true);
     }
@@ -74,6 +79,7 @@ public final class GradientTape implements AutoCloseable {
      * Watches {@code t}: operations that use it are recorded, and gradients with respect to it can
      * be asked for.
      *
+     * @param t the tensor to watch, usually a leaf (an input or a parameter)
      * @return {@code t}, so that {@code Tensor x = tape.watch(Tensor.scalar(3))} reads naturally
      */
     public Tensor watch(Tensor t) {
@@ -87,6 +93,7 @@ public final class GradientTape implements AutoCloseable {
      * Watches {@code t} on every recording tape of this thread that watches accessed variables;
      * called by variables each time their value is read.
      *
+     * @param t the variable's current value
      * @return {@code t}
      */
     public static Tensor watchAccessed(Tensor t) {
@@ -136,22 +143,29 @@ public final class GradientTape implements AutoCloseable {
      *     Tensor action = policy.meanAction(observation);
      * }
      * }</pre>
+     *
+     * @return the scope; closing it lets the paused tapes record again
      */
     public static NoRecording noRecording() {
         return new NoRecording();
     }
 
-    /** Whether this tape tracks {@code t}: watched, or computed by an operation it recorded. */
+    /**
+     * {@return whether this tape tracks {@code t}: watched, or computed by an operation it
+     * recorded}
+     *
+     * @param t the tensor to look up, by identity
+     */
     public boolean isTracked(Tensor t) {
         return slots.tracks(t);
     }
 
-    /** True for a tape created with {@link #persistent()}. */
+    /** {@return true for a tape created with {@link #persistent()} or as persistent} */
     public boolean isPersistent() {
         return persistent;
     }
 
-    /** The number of operations recorded so far. */
+    /** {@return the number of operations recorded so far} */
     public int size() {
         return record.size();
     }
@@ -159,22 +173,48 @@ public final class GradientTape implements AutoCloseable {
     /**
      * Sets an observer that sees each step of the backward walk (for teaching and debugging);
      * {@code null} removes it.
+     *
+     * @param observer the observer, called once per node that receives a gradient, or null
      */
     public void setBackwardObserver(BackwardObserver observer) {
         this.observer = observer;
     }
 
-    /** The gradient of a scalar {@code target} with respect to {@code source}; see below. */
+    /**
+     * The gradient of a scalar {@code target} with respect to {@code source}; see
+     * {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)} for the rules.
+     *
+     * @param target the single-element result to differentiate, such as a loss
+     * @param source the tensor to differentiate with respect to, tracked by this tape
+     * @return d target / d source, of the source's shape
+     */
     public Tensor gradient(Tensor target, Tensor source) {
         return gradient(target, List.of(source), null, UnconnectedGradients.ERROR).get(0);
     }
 
-    /** The gradients of a scalar {@code target} with respect to each of {@code sources}. */
+    /**
+     * The gradients of a scalar {@code target} with respect to each of {@code sources}, all from
+     * one backward walk.
+     *
+     * @param target the single-element result to differentiate, such as a loss
+     * @param sources the tensors to differentiate with respect to, each tracked by this tape
+     * @return one gradient per source, in order, each of its source's shape
+     */
     public List<Tensor> gradient(Tensor target, List<Tensor> sources) {
         return gradient(target, sources, null, UnconnectedGradients.ERROR);
     }
 
-    /** The vector-Jacobian products of {@code target} and {@code outputGradient}; see below. */
+    /**
+     * The vector-Jacobian products of {@code target} and {@code outputGradient}: for each source
+     * s, the sum over target elements i of outputGradient[i] * d target[i] / d s. See
+     * {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)} for the rules.
+     *
+     * @param target the result to differentiate, of any shape
+     * @param sources the tensors to differentiate with respect to, each tracked by this tape
+     * @param outputGradient the vector, of the target's shape; {@code null} means ones, allowed
+     *     only for a single-element target
+     * @return one product per source, in order, each of its source's shape
+     */
     public List<Tensor> gradient(Tensor target, List<Tensor> sources, Tensor outputGradient) {
         return gradient(target, sources, outputGradient, UnconnectedGradients.ERROR);
     }
@@ -188,8 +228,13 @@ public final class GradientTape implements AutoCloseable {
      * watched, computed in another thread, or watched only by another tape) is an error unless
      * {@code unconnected} is {@link UnconnectedGradients#ZERO}: a zero there would hide a mistake.
      *
+     * @param target the result to differentiate
+     * @param sources the tensors to differentiate with respect to
      * @param outputGradient the gradient flowing into {@code target}, of its shape; {@code null}
      *     means ones, allowed only for a target of one element
+     * @param unconnected what an untracked target or source gets: an error, or zeros
+     * @return one gradient per source, in order, each of its source's shape; a gradient may be a
+     *     tensor the tape already holds (the seed itself when a source is the target)
      * @throws IllegalStateException if the tape is closed, or this is a second call on a tape
      *     that is not persistent
      * @throws IllegalArgumentException if the target has more than one element and no output
@@ -282,6 +327,13 @@ public final class GradientTape implements AutoCloseable {
      * Compiles the step this tape recorded, with its backward pass, into a {@link CompiledStep}
      * that runs again on new values of {@code variables} and {@code inputs} (see there and
      * {@link StepCompiler}). Call it before {@link #gradient} on a tape that is not persistent.
+     *
+     * @param target the single-element result whose gradients the step computes, such as a loss
+     * @param variables the variables to differentiate with respect to; each run reads their
+     *     current values, and the gradients come in this order
+     * @param inputs watched tensors whose values change from run to run, set with
+     *     {@link CompiledStep#set}; every other leaf is frozen as a constant
+     * @return the compiled step, ready for {@link CompiledStep#start()}
      */
     public CompiledStep compile(Tensor target, List<Variable> variables, List<Tensor> inputs) {
         checkOpen("compile");

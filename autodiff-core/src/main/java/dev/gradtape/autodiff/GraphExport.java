@@ -21,7 +21,12 @@ public final class GraphExport {
     private GraphExport() {
     }
 
-    /** The graph that produced {@code root}, without names or gradients. */
+    /**
+     * The graph that produced {@code root}, without names or gradients.
+     *
+     * @param root the tensor whose history to draw, such as a loss
+     * @return the graph as DOT text
+     */
     public static String dot(Tensor root) {
         return dot(root, Map.of(), Map.of());
     }
@@ -29,8 +34,10 @@ public final class GraphExport {
     /**
      * The graph that produced {@code root}.
      *
+     * @param root the tensor whose history to draw, such as a loss
      * @param names labels for some tensors (by identity), such as the watched inputs
      * @param gradients gradients to show beside some tensors (by identity)
+     * @return the graph as DOT text
      */
     public static String dot(Tensor root, Map<Tensor, String> names, Map<Tensor, Tensor> gradients) {
         IdentityHashMap<Tensor, String> ids = new IdentityHashMap<>();
@@ -81,7 +88,13 @@ public final class GraphExport {
         return sb.append("}\n").toString();
     }
 
-    /** The graph of a scalar {@link Value}, labelled with its values' labels and gradients. */
+    /**
+     * The graph of a scalar {@link Value}, labelled with its values' labels and gradients.
+     *
+     * @param root the value whose history to draw; the gradients shown are those its last
+     *     {@link Value#backward()} stored
+     * @return the graph as DOT text
+     */
     public static String dot(Value root) {
         IdentityHashMap<Tensor, String> names = new IdentityHashMap<>();
         IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();

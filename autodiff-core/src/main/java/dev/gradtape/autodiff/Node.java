@@ -20,27 +20,31 @@ public final class Node {
         this.needs = needs;
     }
 
-    /** The operation's name, such as {@code "mul"}. */
+    /** {@return the operation's name, such as {@code "mul"}} */
     public String name() {
         return op.name();
     }
 
-    /** Input {@code i} as the operation received it. */
+    /**
+     * {@return input {@code i} as the operation received it}
+     *
+     * @param i the input's position, from 0 to {@code inputCount() - 1}
+     */
     public Tensor input(int i) {
         return inputs[i];
     }
 
-    /** The number of inputs. */
+    /** {@return the number of inputs} */
     public int inputCount() {
         return inputs.length;
     }
 
-    /** The inputs, in order. */
+    /** {@return the inputs, in order, as an unmodifiable list} */
     public List<Tensor> inputs() {
         return List.of(inputs);
     }
 
-    /** The output the operation made. */
+    /** {@return the output the operation made} */
     public Tensor output() {
         return output;
     }
@@ -48,6 +52,10 @@ public final class Node {
     /**
      * What input {@code i} receives, as a formula: {@code {g}} is the incoming gradient, {@code {0}},
      * {@code {1}}... the inputs, {@code {y}} the output; {@code "{g} * {1}"} for a product's first.
+     * Graph export prints it on the edge into the input.
+     *
+     * @param i the input's position
+     * @return the rule as a formula over those placeholders
      */
     public String rule(int i) {
         return op.rule(i);
@@ -56,6 +64,10 @@ public final class Node {
     /**
      * Whether the running backward pass needs the gradient of input {@code i}; a backward may
      * return null for an input that does not.
+     *
+     * @param i the input's position
+     * @return false only if the pass can do without input {@code i}'s gradient, so that the
+     *     backward may skip computing it
      */
     public boolean needsGradient(int i) {
         return needs == null || needs[i];

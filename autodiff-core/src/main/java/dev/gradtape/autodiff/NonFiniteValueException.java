@@ -7,7 +7,9 @@ package dev.gradtape.autodiff;
 public final class NonFiniteValueException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the operation that produced the value. */
     private final String op;
+    /** Whether the value appeared in the backward pass rather than in forward. */
     private final boolean inBackward;
 
     NonFiniteValueException(String op, boolean inBackward, String message) {
@@ -16,12 +18,14 @@ public final class NonFiniteValueException extends ArithmeticException {
         this.inBackward = inBackward;
     }
 
-    /** The name of the operation that produced the value, such as {@code log}. */
+    /** {@return the name of the operation that produced the value, such as {@code log}} */
     public String op() {
         return op;
     }
 
-    /** True if the value appeared while computing gradients, false if in the forward pass. */
+    /**
+     * {@return true if the value appeared while computing gradients, false if in the forward pass}
+     */
     public boolean inBackward() {
         return inBackward;
     }

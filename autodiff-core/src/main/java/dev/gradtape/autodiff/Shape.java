@@ -33,6 +33,8 @@ public final class Shape {
     /**
      * Returns the shape with the given dimensions.
      *
+     * @param dims the dimensions, outermost first; none for the scalar shape {@code ()}
+     * @return the shape (a copy of {@code dims} is kept, so the caller may reuse the array)
      * @throws IllegalArgumentException if a dimension is negative
      */
     public static Shape of(int... dims) {
@@ -48,27 +50,33 @@ public final class Shape {
         return new Shape(dims.clone());
     }
 
-    /** The number of dimensions; 0 for a scalar. */
+    /** {@return the number of dimensions; 0 for a scalar} */
     public int rank() {
         return dims.length;
     }
 
-    /** The number of elements: the product of the dimensions (1 for a scalar). */
+    /** {@return the number of elements: the product of the dimensions (1 for a scalar)} */
     public int size() {
         return size;
     }
 
-    /** Dimension {@code axis}; a negative axis counts from the end, as in NumPy. */
+    /**
+     * {@return dimension {@code axis}}
+     *
+     * @param axis the axis; a negative axis counts from the end, as in NumPy ({@code -1} is the
+     *     last)
+     * @throws IllegalArgumentException if the axis is out of range
+     */
     public int dim(int axis) {
         return dims[axis("Shape.dim", axis)];
     }
 
-    /** A copy of the dimensions. */
+    /** {@return a copy of the dimensions} */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** True for the rank-0 shape {@code ()}. */
+    /** {@return true for the rank-0 shape {@code ()}} */
     public boolean isScalar() {
         return dims.length == 0;
     }
@@ -76,6 +84,9 @@ public final class Shape {
     /**
      * Turns a possibly negative axis into an index in {@code [0, rank)}.
      *
+     * @param op the operation's name, for the error message
+     * @param axis the axis, from {@code -rank} to {@code rank - 1}
+     * @return the axis counted from the front, {@code axis + rank} for a negative one
      * @throws IllegalArgumentException naming {@code op} if the axis is out of range
      */
     public int axis(String op, int axis) {
@@ -116,11 +127,6 @@ public final class Shape {
     }
 
     /**
-     * The shape two operands broadcast to, NumPy's rule.
-     *
-     * @throws IllegalArgumentException naming {@code op} and both shapes if they do not broadcast
-     */
-    /**
      * {@code a}, checked to equal {@code b}: the shape rule of ops whose operands have one shape.
      *
      * @throws IllegalArgumentException naming {@code op} if the shapes differ
@@ -133,6 +139,17 @@ public final class Shape {
         return a;
     }
 
+    /**
+     * The shape two operands broadcast to, NumPy's rule: the shapes are aligned from the right, a
+     * missing dimension counts as 1, and each pair of dimensions must be equal or one of them 1,
+     * which is then stretched. {@code (3, 1)} and {@code (4)} broadcast to {@code (3, 4)}.
+     *
+     * @param op the operation's name, for the error message
+     * @param a the first operand's shape
+     * @param b the second operand's shape
+     * @return the broadcast shape ({@code a} itself when {@code b} broadcasts to it)
+     * @throws IllegalArgumentException naming {@code op} and both shapes if they do not broadcast
+     */
     public static Shape broadcast(String op, Shape a, Shape b) {
         if (a == b || a.equals(b)) {
             return a;
@@ -164,7 +181,11 @@ public final class Shape {
         return new Shape(out);
     }
 
-    /** True if this shape broadcasts to {@code target} without changing {@code target}. */
+    /**
+     * {@return true if this shape broadcasts to {@code target} without changing {@code target}}
+     *
+     * @param target the shape to stretch this one to
+     */
     public boolean broadcastsTo(Shape target) {
         if (rank() > target.rank()) {
             return false;

@@ -6,12 +6,14 @@ package dev.gradtape.autodiff;
  * optimiser takes its gradients as views, so it can be fed by either without a copy.
  */
 public interface TensorView {
-    /** The shape of the values. */
+    /** {@return the shape of the values} */
     Shape shape();
 
     /**
      * Copies the values, in row-major order, into {@code destination}.
      *
+     * @param destination the array to fill, of length {@code shape().size()}; a caller reuses one
+     *     such array across steps, which is why this is not a method that returns a new array
      * @throws IllegalArgumentException if the destination's length is not the number of values
      */
     void copyTo(double[] destination);

@@ -40,7 +40,13 @@ public final class Value {
         tape.values().add(this);
     }
 
-    /** A leaf value, watched by the innermost open tape. */
+    /**
+     * A leaf value, watched by the innermost open tape.
+     *
+     * @param data the number it holds
+     * @return the value, with the empty label
+     * @throws IllegalStateException if no tape is open in this thread
+     */
     public static Value of(double data) {
         return of(data, "");
     }
@@ -48,6 +54,9 @@ public final class Value {
     /**
      * A labelled leaf value, watched by the innermost open tape.
      *
+     * @param data the number it holds
+     * @param label a name for it in graphs and printouts, such as {@code "a"}
+     * @return the value
      * @throws IllegalStateException if no tape is open in this thread
      */
     public static Value of(double data, String label) {
@@ -68,62 +77,90 @@ public final class Value {
         return new Value(Tensor.scalar(c), "", "", List.of(), tape);
     }
 
-    /** this + other. */
+    /**
+     * {@return this + other} Both partial derivatives are 1.
+     *
+     * @param other the value to add
+     */
     public Value add(Value other) {
         return derive(tensor.add(other.tensor), "+", this, other);
     }
 
-    /** this + c. */
+    /**
+     * {@return this + c} The constant becomes a leaf value of its own, as micrograd wraps numbers.
+     *
+     * @param c the constant to add
+     */
     public Value add(double c) {
         return add(constant(c));
     }
 
-    /** this * other. */
+    /**
+     * {@return this * other} d/d this = other and d/d other = this.
+     *
+     * @param other the factor
+     */
     public Value mul(Value other) {
         return derive(tensor.mul(other.tensor), "*", this, other);
     }
 
-    /** this * c. */
+    /**
+     * {@return this * c}
+     *
+     * @param c the constant factor
+     */
     public Value mul(double c) {
         return mul(constant(c));
     }
 
-    /** -this, as this * -1. */
+    /** {@return -this, built as this * -1} */
     public Value neg() {
         return mul(-1.0);
     }
 
-    /** this - other, as this + (-other). */
+    /**
+     * {@return this - other, built as this + (-other)}
+     *
+     * @param other the value to subtract
+     */
     public Value sub(Value other) {
         return add(other.neg());
     }
 
-    /** this / other, as this * other^-1 (micrograd's definition). */
+    /**
+     * {@return this / other, built as this * other^-1 (micrograd's definition)}
+     *
+     * @param other the divisor
+     */
     public Value div(Value other) {
         return mul(other.pow(-1.0));
     }
 
-    /** this ^ p for a constant p. */
+    /**
+     * {@return this ^ p for a constant p} Its derivative is p * this^(p - 1).
+     *
+     * @param p the exponent, a constant (not differentiated)
+     */
     public Value pow(double p) {
         return derive(tensor.pow(p), "**" + p, this);
     }
 
-    /** max(this, 0). */
+    /** {@return max(this, 0)} Its derivative is 1 for a positive value and 0 otherwise (also at 0). */
     public Value relu() {
         return derive(tensor.relu(), "relu", this);
     }
 
-    /** tanh(this). */
+    /** {@return tanh(this)} Its derivative is 1 - tanh(this)^2. */
     public Value tanh() {
         return derive(tensor.tanh(), "tanh", this);
     }
 
-    /** e ^ this. */
+    /** {@return e ^ this} Its derivative is e ^ this itself. */
     public Value exp() {
         return derive(tensor.exp(), "exp", this);
     }
 
-    /** log(this). */
+    /** {@return log(this), the natural logarithm} Its derivative is 1 / this. */
     public Value log() {
         return derive(tensor.log(), "log", this);
     }
@@ -144,32 +181,32 @@ public final class Value {
         }
     }
 
-    /** The number this value holds. */
+    /** {@return the number this value holds} */
     public double data() {
         return tensor.item();
     }
 
-    /** The gradient stored by the last {@link #backward()} (0 before any). */
+    /** {@return the gradient stored by the last {@link #backward()} (0 before any)} */
     public double grad() {
         return grad;
     }
 
-    /** The label given at creation ("" for computed values). */
+    /** {@return the label given at creation ("" for computed values)} */
     public String label() {
         return label;
     }
 
-    /** The operation that computed this value ("" for leaves and constants). */
+    /** {@return the operation that computed this value ("" for leaves and constants)} */
     public String op() {
         return op;
     }
 
-    /** The values this one was computed from. */
+    /** {@return the values this one was computed from, the edges a graph printout draws} */
     public List<Value> children() {
         return children;
     }
 
-    /** The rank-0 tensor underneath. */
+    /** {@return the rank-0 tensor underneath, for mixing values with tensor code} */
     public Tensor tensor() {
         return tensor;
     }

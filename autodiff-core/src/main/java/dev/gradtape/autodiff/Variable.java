@@ -17,19 +17,23 @@ public final class Variable {
     private final double[] data;
     private Tensor snapshot;
 
-    /** A variable holding a copy of {@code initial}'s values. */
+    /**
+     * A variable holding a copy of {@code initial}'s values.
+     *
+     * @param initial the starting values; their shape is the variable's for good
+     */
     public Variable(Tensor initial) {
         Objects.requireNonNull(initial, "Variable: the initial value is null");
         shape = initial.shape;
         data = initial.data.clone();
     }
 
-    /** The shape, fixed at construction. */
+    /** {@return the shape, fixed at construction} */
     public Shape shape() {
         return shape;
     }
 
-    /** The number of elements. */
+    /** {@return the number of elements} */
     public int size() {
         return data.length;
     }
@@ -37,12 +41,14 @@ public final class Variable {
     /**
      * The current value, watched on every open tape that watches accessed variables. The same
      * tensor is returned until the values change.
+     *
+     * @return an immutable tensor of the current values
      */
     public Tensor value() {
         return GradientTape.watchAccessed(current());
     }
 
-    /** The current value without telling any tape. */
+    /** {@return the current value without telling any tape} */
     public Tensor current() {
         Tensor t = snapshot;
         if (t == null) {
@@ -52,7 +58,12 @@ public final class Variable {
         return t;
     }
 
-    /** Copies the current values, row-major, into {@code destination}. */
+    /**
+     * Copies the current values, row-major, into {@code destination}.
+     *
+     * @param destination an array of length {@link #size()}
+     * @throws IllegalArgumentException if the destination has another length
+     */
     public void copyTo(double[] destination) {
         checkLength("copyTo", destination.length);
         System.arraycopy(data, 0, destination, 0, data.length);
@@ -61,6 +72,7 @@ public final class Variable {
     /**
      * Replaces the values by a copy of {@code value}'s.
      *
+     * @param value the new values, of the variable's shape (a tensor or a compiled step's view)
      * @throws IllegalArgumentException if the shapes differ
      */
     public void assign(TensorView value) {
@@ -77,6 +89,9 @@ public final class Variable {
      * Sets the value to {@code value} itself rather than a copy, so that a tape watching
      * {@code value} sees it wherever this variable is read: for driving a model's variables from
      * a gradient check. Training code uses {@link #assign}.
+     *
+     * @param value the tensor to read as this variable from now on, of the variable's shape
+     * @throws IllegalArgumentException if the shapes differ
      */
     public void bindTo(Tensor value) {
         assign(value);
@@ -86,7 +101,11 @@ public final class Variable {
     /** An in-place change of a variable's values (an optimiser's update rule). */
     @FunctionalInterface
     public interface Update {
-        /** Changes {@code values} (the variable's own, row-major) in place. */
+        /**
+         * Changes {@code values} (the variable's own, row-major) in place.
+         *
+         * @param values the variable's own array, valid only until this method returns
+         */
         void apply(double[] values);
     }
 
@@ -94,6 +113,8 @@ public final class Variable {
      * Changes the values in place: {@code update} receives the variable's own array, which it
      * may read and write until it returns (and must not keep). Tensors handed out by
      * {@link #value()} before keep their values.
+     *
+     * @param update the in-place rule, such as one step of an optimiser
      */
     public void update(Update update) {
         snapshot = null;

@@ -11,7 +11,12 @@ public final class Binary {
 
     /** The binary operations with loops of their own. */
     public enum Op {
-        ADD, MUL, DIV,
+        /** a + b. */
+        ADD,
+        /** a * b. */
+        MUL,
+        /** a / b. */
+        DIV,
         /** 1 where a > b, else 0. */
         GREATER,
         /** 1 where a >= b, else 0. */
@@ -28,6 +33,12 @@ public final class Binary {
      * rows for an operand repeated along leading axes (a bias row), index maps otherwise. Named
      * classes rather than lambdas: they start fast in the interpreter, and eager mode makes one per
      * operation.
+     *
+     * @param op the operation
+     * @param a the first operand's dimensions
+     * @param b the second operand's dimensions
+     * @param out the result's dimensions, the broadcast of {@code a} and {@code b}
+     * @return a kernel reading inputs {@code [a, b]} and writing the result
      */
     public static Kernel kernel(Op op, int[] a, int[] b, int[] out) {
         int n = Broadcast.size(out);
@@ -130,6 +141,14 @@ public final class Binary {
 
     // The arithmetic ops get a loop each (so the JIT sees one simple loop); the comparisons,
     // never hot, share the switch.
+    /**
+     * x op y for operands of the result's size: r[i] = x[i] op y[i].
+     *
+     * @param op the operation
+     * @param x the first operand
+     * @param y the second operand, of x's length
+     * @param r the result, overwritten
+     */
     public static void same(Op op, double[] x, double[] y, double[] r) {
         switch (op) {
             case ADD -> { for (int i = 0; i < r.length; i++) r[i] = x[i] + y[i]; }
@@ -139,6 +158,14 @@ public final class Binary {
         }
     }
 
+    /**
+     * x op c for a single-element second operand: r[i] = x[i] op c.
+     *
+     * @param op the operation
+     * @param x the first operand
+     * @param c the second operand's one element
+     * @param r the result, of x's length, overwritten
+     */
     public static void constantB(Op op, double[] x, double c, double[] r) {
         switch (op) {
             case ADD -> { for (int i = 0; i < r.length; i++) r[i] = x[i] + c; }
@@ -148,6 +175,14 @@ public final class Binary {
         }
     }
 
+    /**
+     * c op y for a single-element first operand: r[i] = c op y[i].
+     *
+     * @param op the operation
+     * @param c the first operand's one element
+     * @param y the second operand
+     * @param r the result, of y's length, overwritten
+     */
     public static void constantA(Op op, double c, double[] y, double[] r) {
         switch (op) {
             case ADD -> { for (int i = 0; i < r.length; i++) r[i] = c + y[i]; }
@@ -157,7 +192,14 @@ public final class Binary {
         }
     }
 
-    /** x op y where y is one row repeated: r[i + j] = x[i + j] op y[j]. */
+    /**
+     * x op y where y is one row repeated: r[i + j] = x[i + j] op y[j].
+     *
+     * @param op the operation
+     * @param x the first operand, of the result's length
+     * @param y the row, whose length divides the result's
+     * @param r the result, overwritten
+     */
     public static void rowsB(Op op, double[] x, double[] y, double[] r) {
         int len = y.length;
         for (int i = 0; i < r.length; i += len) {
@@ -170,6 +212,16 @@ public final class Binary {
         }
     }
 
+    /**
+     * x op y through index maps, for any broadcast: r[i] = x[ix[i]] op y[iy[i]].
+     *
+     * @param op the operation
+     * @param x the first operand
+     * @param ix for each result element, the element of x it reads ({@link Broadcast#sourceIndex})
+     * @param y the second operand
+     * @param iy for each result element, the element of y it reads
+     * @param r the result, overwritten
+     */
     public static void mapped(Op op, double[] x, int[] ix, double[] y, int[] iy, double[] r) {
         switch (op) {
             case ADD -> { for (int i = 0; i < r.length; i++) r[i] = x[ix[i]] + y[iy[i]]; }
@@ -179,7 +231,16 @@ public final class Binary {
         }
     }
 
-    /** The kernel of where(c, a, b): a where c is non-zero, else b, all three broadcast to {@code out}. */
+    /**
+     * The kernel of where(c, a, b): a where c is non-zero, else b, all three broadcast to
+     * {@code out}.
+     *
+     * @param c the condition's dimensions
+     * @param a the dimensions of the values taken where the condition holds
+     * @param b the dimensions of the values taken elsewhere
+     * @param out the result's dimensions, the broadcast of all three
+     * @return a kernel reading inputs {@code [c, a, b]} and writing the result
+     */
     public static Kernel where(int[] c, int[] a, int[] b, int[] out) {
         int[] ic = Broadcast.sourceIndex(c, out);
         int[] ia = Broadcast.sourceIndex(a, out);
@@ -187,6 +248,17 @@ public final class Binary {
         return (in, r) -> where(in[0], ic, in[1], ia, in[2], ib, r);
     }
 
+    /**
+     * where through index maps: r[i] = c[ic[i]] != 0 ? a[ia[i]] : b[ib[i]].
+     *
+     * @param c the condition
+     * @param ic for each result element, the element of c it reads
+     * @param a the values taken where the condition holds
+     * @param ia for each result element, the element of a it reads
+     * @param b the values taken elsewhere
+     * @param ib for each result element, the element of b it reads
+     * @param r the result, overwritten
+     */
     public static void where(double[] c, int[] ic, double[] a, int[] ia, double[] b, int[] ib, double[] r) {
         for (int i = 0; i < r.length; i++) r[i] = c[ic[i]] != 0 ? a[ia[i]] : b[ib[i]];
     }

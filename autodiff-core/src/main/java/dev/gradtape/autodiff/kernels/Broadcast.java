@@ -29,6 +29,10 @@ public final class Broadcast {
     /**
      * For every element of a result of shape {@code out} (row-major), the flat index of the
      * element of an operand of shape {@code in} that broadcasts to it.
+     *
+     * @param in the operand's dimensions
+     * @param out the result's dimensions, to which {@code in} broadcasts
+     * @return the index map, one entry per element of the result
      */
     public static int[] sourceIndex(int[] in, int[] out) {
         int rank = out.length;
@@ -65,7 +69,13 @@ public final class Broadcast {
         return index;
     }
 
-    /** The kernel of broadcast_to: copies an operand of shape {@code in} out to {@code out}. */
+    /**
+     * The kernel of broadcast_to: copies an operand of shape {@code in} out to {@code out}.
+     *
+     * @param in the operand's dimensions
+     * @param out the result's dimensions, to which {@code in} broadcasts
+     * @return a copy, a fill or a gather, whichever the shapes allow
+     */
     public static Kernel expand(int[] in, int[] out) {
         if (size(in) == size(out)) {
             return Unary.COPY;
@@ -77,7 +87,13 @@ public final class Broadcast {
         return (x, r) -> gather(x[0], map, r);
     }
 
-    /** r[k] = x[map[k]]. */
+    /**
+     * r[k] = x[map[k]].
+     *
+     * @param x the source
+     * @param map for each element of r, the element of x it reads
+     * @param r the result, overwritten
+     */
     public static void gather(double[] x, int[] map, double[] r) {
         for (int k = 0; k < r.length; k++) r[k] = x[map[k]];
     }
@@ -86,6 +102,10 @@ public final class Broadcast {
      * The kernel that sums an array of shape {@code in} over the axes marked in {@code reduce}.
      * Elements are added in row-major order of the input, starting from 0, whatever the shape,
      * so the sum of a given element is always formed in the same order.
+     *
+     * @param in the input's dimensions
+     * @param reduce for each axis, true if it is summed away (kept with size 1)
+     * @return a kernel reading the input and writing the sums
      */
     public static Kernel sum(int[] in, boolean[] reduce) {
         int[] kept = in.clone();
@@ -118,13 +138,23 @@ public final class Broadcast {
         return (x, r) -> scatterAdd(x[0], map, r);
     }
 
+    /**
+     * {@return the sum of all of x, added from 0 in index order}
+     *
+     * @param x the values
+     */
     public static double sumAll(double[] x) {
         double s = 0;
         for (double v : x) s += v;
         return s;
     }
 
-    /** r = the sum of the consecutive rows of x, each of r's length. */
+    /**
+     * r = the sum of the consecutive rows of x, each of r's length.
+     *
+     * @param x the rows, one after another
+     * @param r the result, one row, overwritten
+     */
     public static void sumRows(double[] x, double[] r) {
         java.util.Arrays.fill(r, 0.0);
         int len = r.length;
@@ -133,7 +163,13 @@ public final class Broadcast {
         }
     }
 
-    /** r = 0, then r[map[k]] += x[k] in order of k. */
+    /**
+     * r = 0, then r[map[k]] += x[k] in order of k.
+     *
+     * @param x the values to add
+     * @param map for each element of x, the element of r it is added to
+     * @param r the sums, overwritten
+     */
     public static void scatterAdd(double[] x, int[] map, double[] r) {
         java.util.Arrays.fill(r, 0.0);
         for (int k = 0; k < x.length; k++) r[map[k]] += x[k];

@@ -46,6 +46,8 @@ public final class MatMulEngine {
      * The thread count: as set, else the system property {@code gradtape.threads}, else the number
      * of processors. Read when first needed rather than when the class loads, so that a bad
      * property is an {@link IllegalArgumentException} naming it, not an ExceptionInInitializerError.
+     *
+     * @return the number of threads a large product may use, at least 1
      */
     public static int threads() {
         int t = threads;
@@ -56,6 +58,12 @@ public final class MatMulEngine {
         return t;
     }
 
+    /**
+     * Sets the thread count ({@code ComputeConfig.setThreads} is the public face of this).
+     *
+     * @param n the number of threads a large product may use, at least 1
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
     public static void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("ComputeConfig.setThreads: " + n + " threads; need at least 1");
@@ -63,14 +71,21 @@ public final class MatMulEngine {
         threads = n;
     }
 
+    /** {@return true if the vector-API loops loaded (the JVM has the incubator module)} */
     public static boolean vectorAvailable() {
         return VECTOR != null;
     }
 
+    /**
+     * Chooses the vector loops, when available, or the plain-Java ones.
+     *
+     * @param enabled true for the vector loops (ignored when they are not available)
+     */
     public static void setVectorEnabled(boolean enabled) {
         vectorEnabled = enabled;
     }
 
+    /** {@return true if products run on the vector loops now: available and enabled} */
     public static boolean vectorActive() {
         return VECTOR != null && vectorEnabled;
     }
@@ -79,6 +94,13 @@ public final class MatMulEngine {
      * The kernel of a (batched) product op(A) op(B) of operands of shapes {@code a} and {@code b}
      * whose leading (batch) axes broadcast to those of {@code out}: the offset of every matrix
      * pair is worked out here, once.
+     *
+     * @param ta true if A is stored transposed (op(A) = A^T)
+     * @param tb true if B is stored transposed (op(B) = B^T)
+     * @param a A's dimensions, rank at least 2
+     * @param b B's dimensions, rank at least 2
+     * @param out the result's dimensions: the broadcast batch axes, then n and m
+     * @return a kernel reading inputs {@code [a, b]} and writing C
      */
     public static Kernel kernel(boolean ta, boolean tb, int[] a, int[] b, int[] out) {
         int r = out.length;
@@ -103,6 +125,15 @@ public final class MatMulEngine {
     /**
      * The kernel of C = op(A) op(B) for matrices stored at {@code offA[t]} and {@code offB[t]}, one
      * pair per matrix t of the batch (C[t] at t n m); a single pair at offset 0 is the plain product.
+     *
+     * @param ta true if A is stored transposed
+     * @param tb true if B is stored transposed
+     * @param n the rows of op(A) and of C
+     * @param k the columns of op(A), the rows of op(B)
+     * @param m the columns of op(B) and of C
+     * @param offA for each matrix of the batch, where its A starts
+     * @param offB for each matrix of the batch, where its B starts (as many as {@code offA})
+     * @return a kernel reading inputs {@code [a, b]} and writing C
      */
     public static Kernel kernel(boolean ta, boolean tb, int n, int k, int m, int[] offA, int[] offB) {
         if (offA.length == 1 && offA[0] == 0 && offB[0] == 0) {
@@ -111,7 +142,16 @@ public final class MatMulEngine {
         return (in, c) -> multiply(in[0], offA, ta, in[1], offB, tb, c, n, k, m);
     }
 
-    /** The kernel of C = op(A) op(B) for two matrices. */
+    /**
+     * The kernel of C = op(A) op(B) for two matrices.
+     *
+     * @param ta true if A is stored transposed
+     * @param tb true if B is stored transposed
+     * @param n the rows of op(A) and of C
+     * @param k the columns of op(A), the rows of op(B)
+     * @param m the columns of op(B) and of C
+     * @return a kernel reading inputs {@code [a, b]} and writing C
+     */
     public static Kernel kernel(boolean ta, boolean tb, int n, int k, int m) {
         return new Product(ta, tb, n, k, m);
     }
@@ -123,7 +163,18 @@ public final class MatMulEngine {
         }
     }
 
-    /** C = op(A) op(B) for single matrices, all starting at offset 0. */
+    /**
+     * C = op(A) op(B) for single matrices, all starting at offset 0.
+     *
+     * @param a A, row-major, n x k (k x n if {@code ta})
+     * @param ta true if A is stored transposed
+     * @param b B, row-major, k x m (m x k if {@code tb})
+     * @param tb true if B is stored transposed
+     * @param c C, row-major, n x m, overwritten
+     * @param n the rows of op(A) and of C
+     * @param k the columns of op(A), the rows of op(B)
+     * @param m the columns of op(B) and of C
+     */
     public static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
         if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
             MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
@@ -138,6 +189,17 @@ public final class MatMulEngine {
     /**
      * C[t] = op(A[t]) op(B[t]) for every matrix t of the batch, where A[t] starts at offA[t] of
      * {@code a}, B[t] at offB[t] of {@code b}, and C[t] at t n m of {@code c}.
+     *
+     * @param a the A matrices, each row-major, n x k (k x n if {@code ta})
+     * @param offA for each matrix of the batch, where its A starts
+     * @param ta true if each A is stored transposed
+     * @param b the B matrices, each row-major, k x m (m x k if {@code tb})
+     * @param offB for each matrix of the batch, where its B starts
+     * @param tb true if each B is stored transposed
+     * @param c the C matrices, one after another, overwritten
+     * @param n the rows of op(A) and of C
+     * @param k the columns of op(A), the rows of op(B)
+     * @param m the columns of op(B) and of C
      */
     public static void multiply(double[] a, int[] offA, boolean ta, double[] b, int[] offB, boolean tb,
             double[] c, int n, int k, int m) {

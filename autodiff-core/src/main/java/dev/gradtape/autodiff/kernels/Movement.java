@@ -15,7 +15,13 @@ public final class Movement {
         return p;
     }
 
-    /** Output axis i is input axis perm[i]. */
+    /**
+     * The kernel of permute: output axis i is input axis perm[i].
+     *
+     * @param in the input's dimensions
+     * @param perm a permutation of the axes
+     * @return a gather through an index map made once here
+     */
     public static Kernel permute(int[] in, int[] perm) {
         int[] inStrides = Broadcast.strides(in);
         int[] outDims = new int[in.length];
@@ -28,7 +34,16 @@ public final class Movement {
         return (x, r) -> Broadcast.gather(x[0], map, r);
     }
 
-    /** Elements [start, end) along {@code axis}. */
+    /**
+     * The kernel of slice: elements [start, end) along {@code axis}, one block copy per outer
+     * index.
+     *
+     * @param in the input's dimensions
+     * @param axis the axis cut, from 0 (not negative)
+     * @param start the first index kept
+     * @param end the index after the last one kept
+     * @return the kernel
+     */
     public static Kernel slice(int[] in, int axis, int start, int end) {
         int outer = product(in, 0, axis);
         int inner = product(in, axis + 1, in.length);
@@ -41,7 +56,15 @@ public final class Movement {
         };
     }
 
-    /** {@code before} zeros, the input, {@code after} zeros, along {@code axis}. */
+    /**
+     * The kernel of pad: {@code before} zeros, the input, {@code after} zeros, along {@code axis}.
+     *
+     * @param in the input's dimensions
+     * @param axis the axis padded, from 0
+     * @param before the number of zeros in front
+     * @param after the number of zeros behind
+     * @return the kernel
+     */
     public static Kernel pad(int[] in, int axis, int before, int after) {
         int outer = product(in, 0, axis);
         int inner = product(in, axis + 1, in.length);
@@ -55,7 +78,14 @@ public final class Movement {
         };
     }
 
-    /** The inputs joined along {@code axis}; {@code lengths[i]} is input i's extent there. */
+    /**
+     * The kernel of concat: the inputs joined along {@code axis}.
+     *
+     * @param first the first input's dimensions (the others differ only along {@code axis})
+     * @param axis the axis joined along, from 0
+     * @param lengths for each input, its extent along {@code axis}
+     * @return a kernel reading one array per input
+     */
     public static Kernel concat(int[] first, int axis, int[] lengths) {
         int outer = product(first, 0, axis);
         int inner = product(first, axis + 1, first.length);
@@ -89,7 +119,13 @@ public final class Movement {
         return best;
     }
 
-    /** The maximum along {@code axis} (see {@link #argMax}); the axis must not be empty. */
+    /**
+     * The maximum along {@code axis} (see {@link #argMax}); the axis must not be empty.
+     *
+     * @param in the input's dimensions
+     * @param axis the axis reduced, from 0
+     * @return a kernel writing one maximum per slice
+     */
     public static Kernel max(int[] in, int axis) {
         int outer = product(in, 0, axis);
         int inner = product(in, axis + 1, in.length);
@@ -103,7 +139,14 @@ public final class Movement {
         };
     }
 
-    /** 1 at the position {@link #max} takes of each slice along {@code axis}, 0 elsewhere. */
+    /**
+     * 1 at the position {@link #max} takes of each slice along {@code axis}, 0 elsewhere: the
+     * mask through which max's backward routes the gradient.
+     *
+     * @param in the input's dimensions
+     * @param axis the axis reduced, from 0
+     * @return a kernel writing a mask of the input's shape
+     */
     public static Kernel argMaxMask(int[] in, int axis) {
         int outer = product(in, 0, axis);
         int inner = product(in, axis + 1, in.length);

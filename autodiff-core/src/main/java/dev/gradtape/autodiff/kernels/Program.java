@@ -30,12 +30,12 @@ public final class Program {
         this.constants = constants.clone();
     }
 
-    /** The number of steps. */
+    /** {@return the number of steps} */
     public int steps() {
         return kernels.length;
     }
 
-    /** A new set of buffers for this program, constants filled in. */
+    /** {@return a new set of buffers for this program, constants filled in} */
     public Instance instance() {
         return new Instance();
     }
@@ -59,19 +59,33 @@ public final class Program {
             }
         }
 
-        /** Buffer {@code b} itself (not a copy): callers fill inputs and read results through it. */
+        /**
+         * {@return buffer {@code b} itself (not a copy)} Callers fill inputs and read results
+         * through it.
+         *
+         * @param b the buffer's number, as the program's steps name it
+         */
         public double[] buffer(int b) {
             return buffers[b];
         }
 
-        /** Runs steps {@code [from, to)} in order. */
+        /**
+         * Runs steps {@code [from, to)} in order.
+         *
+         * @param from the first step to run
+         * @param to the step after the last one to run, at most {@link #steps()}
+         */
         public void run(int from, int to) {
             for (int s = from; s < to; s++) {
                 kernels[s].run(stepInputs[s], stepOutputs[s]);
             }
         }
 
-        /** Runs step {@code s} alone. */
+        /**
+         * Runs step {@code s} alone.
+         *
+         * @param s the step's number
+         */
         public void runStep(int s) {
             kernels[s].run(stepInputs[s], stepOutputs[s]);
         }
