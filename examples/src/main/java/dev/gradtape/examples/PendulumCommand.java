@@ -1,7 +1,7 @@
 package dev.gradtape.examples;
 
 import dev.gradtape.nn.Adam;
-import dev.gradtape.nn.Checkpoint;
+import dev.gradtape.rl.PolicyCheckpoint;
 import dev.gradtape.rl.GaussianPolicy;
 import dev.gradtape.rl.PendulumRecipe;
 import dev.gradtape.rl.Reinforce;
@@ -98,7 +98,7 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
             }
         }
         folder.write("pendulum.png", plot(evalPoints, trainPoints).png());
-        Checkpoint.save(folder.resolve(CHECKPOINT), policy, adam);
+        PolicyCheckpoint.save(folder.resolve(CHECKPOINT), policy, adam);
         long[] seeds = PendulumRecipe.evalSeeds();
         out.printf(Locale.ROOT, "Evaluation return after %d episodes: %.1f (mean action, %d episodes from"
                 + " start seeds %d-%d)%n", reinforce.episodes(), eval, seeds.length,
