@@ -210,14 +210,25 @@ final class PendulumAnimation {
         return (255 * (8 - eighths) + ink * eighths + 4) / 8;
     }
 
-    /** {@code rgb} with every pixel replaced by the nearest palette colour (remembered in {@code nearest}). */
+    /**
+     * {@code rgb} with every pixel replaced by the nearest palette colour, remembered in
+     * {@code nearest} under the colour times an odd constant (a bijection that spreads the keys,
+     * which as plain RGB values collide in the map's buckets).
+     */
     private static BufferedImage indexed(BufferedImage rgb, Map<Integer, Byte> nearest) {
         BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_INDEXED,
                 PALETTE);
         byte[] pixels = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
         int[] argb = rgb.getRGB(0, 0, rgb.getWidth(), rgb.getHeight(), null, 0, rgb.getWidth());
+        int previous = 0xffffff;
+        byte index = 0; // white
         for (int i = 0; i < argb.length; i++) {
-            pixels[i] = nearest.computeIfAbsent(argb[i] & 0xffffff, PendulumAnimation::closest);
+            int c = argb[i] & 0xffffff;
+            if (c != previous) { // neighbours are mostly the same colour
+                previous = c;
+                index = nearest.computeIfAbsent(c * 0x9E3779B1, k -> closest(c));
+            }
+            pixels[i] = index;
         }
         return out;
     }
