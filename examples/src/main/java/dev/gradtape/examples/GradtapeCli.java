@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
  * Each has {@code --help}.
  *
  * <p>Exit codes: 0 on success, 1 when a run fails, 2 for a command-line mistake (printed as one
- * line and the usage, never a stack trace) or a bad {@code -Dgradtape.threads} (one line).
+ * line and the usage, never a stack trace), a file given on the command line that cannot be used
+ * ({@code play --policy} of the wrong shape; one line) or a bad {@code -Dgradtape.threads} (one
+ * line).
  */
 @Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape " + GradtapeCli.VERSION,
         description = "Automatic differentiation on a gradient tape, and policy gradients built on it.",
