@@ -18,12 +18,17 @@ final class ErrorHandlers {
     private ErrorHandlers() {
     }
 
-    /** Prints {@code gradtape <command>: <problem>} and the command's usage to stderr. */
+    /**
+     * Prints {@code gradtape <command>: <problem>} and (unless the mistake is a file that cannot
+     * be used) the command's usage to stderr.
+     */
     static int onUsageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
-        cmd.usage(err, cmd.getColorScheme());
+        if (!(ex instanceof UsageException u) || u.showUsage()) {
+            cmd.usage(err, cmd.getColorScheme());
+        }
         err.flush();
         return USAGE;
     }

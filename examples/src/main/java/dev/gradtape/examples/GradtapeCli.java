@@ -15,17 +15,19 @@ import picocli.CommandLine.Spec;
  * The {@code gradtape} launcher: {@code java -jar examples/target/gradtape.jar <command>}.
  *
  * <p>Commands: {@code tour} (autodiff step by step), {@code article} (the showcase: the
- * article's Gaussian actor on the one-shot target game) and {@code pendulum} (a Gaussian policy
- * on Pendulum); {@code bench} (the performance workloads) is registered here by its own class.
+ * article's Gaussian actor on the one-shot target game), {@code pendulum} (a Gaussian policy
+ * on Pendulum) and {@code play} (a saved pendulum policy, evaluated and filmed); {@code bench} (the performance workloads) is registered here by its own class.
  * Each has {@code --help}.
  *
  * <p>Exit codes: 0 on success, 1 when a run fails, 2 for a command-line mistake (printed as one
- * line and the usage, never a stack trace) or a bad {@code -Dgradtape.threads} (one line).
+ * line and the usage, never a stack trace), a file given on the command line that cannot be used
+ * ({@code play --policy} of the wrong shape; one line) or a bad {@code -Dgradtape.threads} (one
+ * line).
  */
 @Command(name = "gradtape", mixinStandardHelpOptions = true, version = "gradtape " + GradtapeCli.VERSION,
         description = "Automatic differentiation on a gradient tape, and policy gradients built on it.",
         subcommands = {TourCommand.class, ArticleCommand.class, PendulumCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            PlayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class GradtapeCli implements Runnable {
     /** The version of gradtape, as {@code --version} prints it and {@code run.json} records it. */
     public static final String VERSION = "0.1.0-SNAPSHOT";

@@ -1,7 +1,7 @@
 package dev.gradtape.examples;
 
 import dev.gradtape.nn.Adam;
-import dev.gradtape.nn.Checkpoint;
+import dev.gradtape.rl.PolicyCheckpoint;
 import dev.gradtape.rl.GaussianPolicy;
 import dev.gradtape.rl.PendulumRecipe;
 import dev.gradtape.rl.Reinforce;
@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
         description = {"Trains a Gaussian policy on Pendulum (Pendulum-v1 dynamics, 200 steps per"
                 + " episode) with REINFORCE and the rl module's reference settings: reward-to-go,"
                 + " a learned value baseline, normalised advantages, 16 episodes per update. Writes"
-                + " learning-curve.csv, updates.csv, pendulum.png and policy.safetensors, and reports"
-                + " the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
+                + " learning-curve.csv, updates.csv, pendulum.png, policy.safetensors (with the"
+                + " policy's architecture, for play) and pendulum.gif (the trained policy swinging up from"
+                + " four fixed start states), and reports the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
                 + " better; a policy that swings up and holds the pendulum scores about -200 or more)."})
 final class PendulumCommand extends RunCommand implements Callable<Integer> {
     /** The CSV header of the learning curve. */
@@ -98,13 +99,14 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
             }
         }
         folder.write("pendulum.png", plot(evalPoints, trainPoints).png());
-        Checkpoint.save(folder.resolve(CHECKPOINT), policy, adam);
+        PolicyCheckpoint.save(folder.resolve(CHECKPOINT), policy, adam);
+        folder.write(PendulumAnimation.FILE, PendulumAnimation.render(policy));
         long[] seeds = PendulumRecipe.evalSeeds();
         out.printf(Locale.ROOT, "Evaluation return after %d episodes: %.1f (mean action, %d episodes from"
                 + " start seeds %d-%d)%n", reinforce.episodes(), eval, seeds.length,
                 seeds[0], seeds[seeds.length - 1]);
         out.println("Run folder: " + folder.path() + " (" + RunFolder.RECORD + ", " + LEARNING_CURVE + ", "
-                + UPDATES + ", pendulum.png, " + CHECKPOINT + ")");
+                + UPDATES + ", pendulum.png, " + CHECKPOINT + ", " + PendulumAnimation.FILE + ")");
         out.flush();
         return 0;
     }

@@ -443,6 +443,7 @@ final class RunFolder {
      */
     private static final java.util.Set<String> RUN_FILES = java.util.Set.of("metrics.csv", "article.png",
             "actor.safetensors", "learning-curve.csv", "updates.csv", "pendulum.png", "policy.safetensors",
+            "pendulum.gif",
             "scalar.dot", "tensor.dot", "scalar.svg", "tensor.svg");
 
     /** A file or folder in {@code d} that no run writes, if there is one. */

@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,8 @@ import dev.gradtape.nn.Checkpoint;
 import dev.gradtape.rl.GaussianPolicy;
 import dev.gradtape.rl.Pendulum;
 import dev.gradtape.rl.PendulumRecipe;
+import dev.gradtape.rl.PolicyArchitecture;
+import dev.gradtape.rl.PolicyCheckpoint;
 import dev.gradtape.rl.Reinforce;
 import dev.gradtape.rl.UpdateMetrics;
 import java.awt.image.BufferedImage;
@@ -53,6 +56,13 @@ class PendulumCommandTest {
         Checkpoint.load(run.resolve(PendulumCommand.CHECKPOINT), policy, null);
         double again = Reinforce.evaluate(policy, Pendulum::new, PendulumRecipe.evalSeeds());
         assertEquals(printed, again, 0.05);
+
+        // the file alone rebuilds the same policy, and the run filmed it
+        GaussianPolicy rebuilt = PolicyCheckpoint.load(run.resolve(PendulumCommand.CHECKPOINT));
+        assertEquals(again, Reinforce.evaluate(rebuilt, Pendulum::new, PendulumRecipe.evalSeeds()));
+        assertEquals(PolicyArchitecture.of(PendulumRecipe.policy(0)), PolicyArchitecture.of(rebuilt));
+        assertArrayEquals(PendulumAnimation.render(policy), Files.readAllBytes(run.resolve(PendulumAnimation.FILE)));
+        assertTrue(r.out().contains(PendulumAnimation.FILE), r.out());
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.Objects;
  * {@code format = gradtape.checkpoint}, {@code format_version = 2}, {@code optimizer =} the
  * optimiser's class name, and {@code data_crc32c}, the checksum {@link SafeTensors} writes. A
  * model saved without an optimiser is also a plain safetensors file of its weights that Python
- * reads directly. Version 1 is version 2 without the checksum (gradtape before it had one); such
+ * reads directly. A caller may add strings of its own to the metadata (a description of the
+ * architecture, say); loading ignores them. Version 1 is version 2 without the checksum (gradtape before it had one); such
  * files still load, unverified.
  *
  * <p>Loading checks everything before changing anything: the file must be intact (its checksum
@@ -42,6 +43,9 @@ public final class Checkpoint {
      * months at 2^53).
      */
     static final long MAX_ITERATIONS = 1L << 32;
+    /** The metadata keys a checkpoint writes itself, which extra metadata may not use. */
+    private static final java.util.Set<String> RESERVED_KEYS = java.util.Set.of("format", "format_version",
+            "optimizer", SafeTensors.CHECKSUM_KEY);
 
     private Checkpoint() {
     }
@@ -58,7 +62,37 @@ public final class Checkpoint {
      *     be loaded is not written, so the file there before stays intact)
      */
     public static void save(Path file, Module model, Optimizer optimizerOrNull) {
+        save(file, model, optimizerOrNull, Map.of());
+    }
+
+    /**
+     * {@link #save(Path, Module, Optimizer)} with more strings in the file's metadata, such as a
+     * description of the model's architecture that lets a reader rebuild it from the file alone.
+     * {@link SafeTensors#readContents} gives them back; {@link #load} ignores them.
+     *
+     * @param file the safetensors file to write; its folder must exist
+     * @param model the model whose parameters are saved, under their names
+     * @param optimizerOrNull the optimiser whose state is saved beside them, or null for none
+     * @param extraMetadata strings to keep in the metadata; no key may be one the checkpoint
+     *     writes itself (format, format_version, optimizer, data_crc32c)
+     * @throws IllegalArgumentException as {@link #save(Path, Module, Optimizer)} does, and if a
+     *     key of {@code extraMetadata} is reserved or empty, or a value is null
+     */
+    public static void save(Path file, Module model, Optimizer optimizerOrNull, Map<String, String> extraMetadata) {
         Objects.requireNonNull(model, "Checkpoint.save: model is null");
+        Objects.requireNonNull(extraMetadata, "Checkpoint.save: extra metadata is null");
+        for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
+            String key = e.getKey();
+            if (key == null || key.isEmpty() || RESERVED_KEYS.contains(key)) {
+                throw new IllegalArgumentException("Checkpoint.save: extra metadata key '" + key
+                        + "' is empty or one the checkpoint writes itself (format, format_version,"
+                        + " optimizer, " + SafeTensors.CHECKSUM_KEY + "); choose another name");
+            }
+            if (e.getValue() == null) {
+                throw new IllegalArgumentException("Checkpoint.save: extra metadata '" + key
+                        + "' has no value; metadata values are strings");
+            }
+        }
         Map<String, Tensor> all = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             if (p.name().startsWith(OPTIMIZER_PREFIX)) {
@@ -75,6 +109,7 @@ public final class Checkpoint {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
         metadata.put("format_version", FORMAT_VERSION);
+        metadata.putAll(extraMetadata);
         if (optimizerOrNull != null) {
             metadata.put("optimizer", optimizerOrNull.getClass().getSimpleName());
             for (Map.Entry<String, Tensor> e : optimizerOrNull.state().entrySet()) {
