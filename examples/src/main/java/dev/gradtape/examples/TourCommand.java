@@ -37,6 +37,8 @@ final class TourCommand extends RunCommand implements Callable<Integer> {
         } else {
             out.println(Graphviz.HOW_TO_INSTALL + ".");
         }
+        out.println();
+        AutodiffTour.readOn(out);
         out.flush();
         boolean ok = scalar.check().passed() && tensor.check().passed() && replayed;
         return ok ? 0 : ErrorHandlers.FAILURE;
