@@ -38,10 +38,11 @@ final class AutodiffTour {
      * What one part of the tour produced.
      *
      * @param dot the recorded graph as Graphviz DOT text, with values and gradients
+     * @param graph the recorded graph with its names, for the page that steps through the walk
      * @param gradients the gradient of L with respect to each leaf, by name, in order
      * @param check the finite-difference check of those gradients
      */
-    record Part(String dot, Map<String, Tensor> gradients, GradCheck.Result check) {
+    record Part(String dot, GraphExport.Graph graph, Map<String, Tensor> gradients, GradCheck.Result check) {
     }
 
     /** The values of the scalar graph's leaves a, b, c, f. */
@@ -55,6 +56,7 @@ final class AutodiffTour {
         Map<String, Tensor> gradients = new LinkedHashMap<>();
         IdentityHashMap<Tensor, Tensor> shown = new IdentityHashMap<>();
         String dot;
+        GraphExport.Graph graph;
         try (GradientTape tape = new GradientTape()) {
             Value a = leaf(names, "a", SCALAR_LEAVES[0]);
             Value b = leaf(names, "b", SCALAR_LEAVES[1]);
@@ -85,6 +87,8 @@ final class AutodiffTour {
                 }
             }
             dot = GraphExport.dot(loss.tensor(), names.asMap(), shown);
+            graph = new GraphExport.Graph("Part 1: L = (a * b + c) * f + a, with a = 2, b = -3, c = 10, f = -2",
+                    loss.tensor(), names.asMap());
         }
         GradCheck.Result check = GradCheck.defaults().check(AutodiffTour::scalarExpression,
                 Tensor.scalar(SCALAR_LEAVES[0]), Tensor.scalar(SCALAR_LEAVES[1]),
@@ -92,7 +96,7 @@ final class AutodiffTour {
         out.println();
         out.println("  Checked against central finite differences: " + check);
         out.println();
-        return new Part(dot, gradients, check);
+        return new Part(dot, graph, gradients, check);
     }
 
     /** The scalar expression L = (a b + c) f + a, on tensors, for the gradient check. */
@@ -146,6 +150,7 @@ final class AutodiffTour {
         IdentityHashMap<Tensor, Tensor> shown = new IdentityHashMap<>();
         List<Tensor> leaves = tensorLeaves();
         String dot;
+        GraphExport.Graph graph;
         try (GradientTape tape = new GradientTape()) {
             Tensor x = names.leaf("x", tape.watch(leaves.get(0)));
             Tensor w = names.leaf("W", tape.watch(leaves.get(1)));
@@ -180,13 +185,15 @@ final class AutodiffTour {
                 }
             }
             dot = GraphExport.dot(loss, names.asMap(), shown);
+            graph = new GraphExport.Graph("Part 2: L = sum(tanh(x @ W + b)^2), b broadcast to each row",
+                    loss, names.asMap());
         }
         GradCheck.Result check = GradCheck.defaults().check(AutodiffTour::tensorExpression,
                 leaves.toArray(new Tensor[0]));
         out.println();
         out.println("  Checked against central finite differences: " + check);
         out.println();
-        return new Part(dot, gradients, check);
+        return new Part(dot, graph, gradients, check);
     }
 
     /**
