@@ -45,6 +45,11 @@ class TourCommandTest {
             assertTrue(dot.contains("shape=ellipse"), dot);
         }
         assertTrue(Files.readString(out.resolve("scalar.dot")).contains("grad 7.000"));
+        String page = Files.readString(out.resolve("tour.html"));
+        assertTrue(page.startsWith("<!DOCTYPE html>"), page);
+        assertTrue(page.contains("Part 1: L = (a * b + c) * f + a") && page.contains("\"name\":\"W\""), page);
+        assertTrue(run.out().contains("Step through both backward passes in a browser (no network needed): "
+                + out.resolve("tour.html")), run.out());
         if (Graphviz.findDot().isPresent()) {
             assertTrue(Files.readString(out.resolve("scalar.svg")).contains("<svg"));
         } else {
