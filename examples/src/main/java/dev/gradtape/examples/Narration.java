@@ -5,9 +5,11 @@ import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Node;
 import dev.gradtape.autodiff.Tensor;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Tells a backward walk as it happens: for each recorded operation, in reverse order, the
@@ -16,7 +18,7 @@ import java.util.Locale;
  * <pre>
  *   step 4: e = a * b (mul) receives dL/de = -2.0
  *           e = a * b: a receives dL/de * b = -2.0 * -3.0 = 6.0
- *                      a is used twice: dL/da = 1.0 + 6.0 = 7.0
+ *                      a is used twice: dL/da = 1.0 (from step 1) + 6.0 = 7.0
  * </pre>
  * Installed with {@link GradientTape#setBackwardObserver}.
  */
@@ -26,6 +28,7 @@ final class Narration implements BackwardObserver {
     private final String target;
     private final IdentityHashMap<Tensor, Tensor> received = new IdentityHashMap<>();
     private final IdentityHashMap<Tensor, Integer> uses = new IdentityHashMap<>();
+    private final IdentityHashMap<Tensor, List<Integer>> fromSteps = new IdentityHashMap<>();
     private int step;
 
     /**
@@ -62,17 +65,30 @@ final class Narration implements BackwardObserver {
             Tensor total = before == null ? g : before.add(g);
             received.put(in, total);
             int n = uses.merge(in, 1, Integer::sum);
+            List<Integer> earlier = fromSteps.computeIfAbsent(in, t -> new ArrayList<>());
             if (before != null) {
-                String sum = g.size() == 1 ? values(before) + " + " + values(g) + " = " + values(total)
-                        : values(total);
+                String sum = g.size() == 1 ? values(before) + " " + fromText(earlier) + " + " + values(g)
+                        + " = " + values(total) : values(total);
                 out.printf(Locale.ROOT, "          %s%s is used %s: d%s/d%s = %s%n", indent, to, times(n),
                         target, to, sum);
             }
+            earlier.add(step);
         }
     }
 
     private static String times(int n) {
         return n == 2 ? "twice" : n + " times";
+    }
+
+    /** "(from step 1)", "(from steps 1 and 3)", "(from this step)": where a sum so far came from. */
+    private String fromText(List<Integer> steps) {
+        TreeSet<Integer> distinct = new TreeSet<>(steps);
+        if (distinct.size() == 1) {
+            return distinct.first() == step ? "(from this step)" : "(from step " + distinct.first() + ")";
+        }
+        List<String> numbers = distinct.stream().map(String::valueOf).toList();
+        return "(from steps " + String.join(", ", numbers.subList(0, numbers.size() - 1)) + " and "
+                + numbers.get(numbers.size() - 1) + ")";
     }
 
     /**

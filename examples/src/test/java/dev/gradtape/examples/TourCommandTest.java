@@ -27,7 +27,7 @@ class TourCommandTest {
         assertTrue(run.out().contains("step 4: e = a * b (mul) receives dL/de = -2.0"), run.out());
         // each step's rule comes from the op's own definition (Node.rule), with the graph's numbers
         assertTrue(run.out().contains("e = a * b: a receives dL/de * b = -2.0 * -3.0 = 6.0"), run.out());
-        assertTrue(run.out().contains("a is used twice: dL/da = 1.0 + 6.0 = 7.0"), run.out());
+        assertTrue(run.out().contains("a is used twice: dL/da = 1.0 (from step 1) + 6.0 = 7.0"), run.out());
         assertTrue(run.out().contains("g = d * f: d receives dL/dg * f = 1.0 * -2.0 = -2.0"), run.out());
         assertTrue(run.out().contains("d = e + c: e receives dL/dd = -2.0"), run.out());
         assertTrue(run.out().contains("y = tanh(h): h receives dL/dy * (1 - y^2) = [[0.443672"), run.out());

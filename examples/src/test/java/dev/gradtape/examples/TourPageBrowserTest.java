@@ -140,7 +140,7 @@ class TourPageBrowserTest {
         String last = text(part1, ".step");
         assertTrue(last.contains("step 4: e = mul(a, b) receives dL/de = -2.0"), last);
         assertTrue(last.contains("a receives dL/de * b = -2.0 * -3.0 = 6.0"), last);
-        assertTrue(last.contains("a is used twice: dL/da = 1.0 + 6.0 = 7.0"), last);
+        assertTrue(last.contains("a is used twice: dL/da = 1.0 (from step 1) + 6.0 = 7.0"), last);
         for (String leaf : List.of("a", "b", "c", "f")) {
             assertEquals(scalar.get(leaf).item(), gradientShown(box(part1, leaf))[0], 0.0, leaf);
             assertEquals("grad " + Narration.number(scalar.get(leaf).item()),
