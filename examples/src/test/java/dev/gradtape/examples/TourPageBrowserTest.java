@@ -80,6 +80,9 @@ class TourPageBrowserTest {
     }
 
     private static WebElement box(WebElement section, String name) {
+        if (name.matches("\\w+")) {
+            return section.findElement(By.cssSelector("g.value[data-name='" + name + "']"));
+        }
         return section.findElements(By.cssSelector("g.value")).stream()
                 .filter(g -> name.equals(g.getAttribute("data-name"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no box named " + name));
@@ -176,6 +179,47 @@ class TourPageBrowserTest {
         browser.executeScript("window.scrollTo(0, 0)");
         Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, Path.of("target", "tour-page.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aGraphOfAboutFiftyValuesIsDrawnWithoutOverlapsAndWalkedToTheTapesGradients() throws IOException {
+        // two tanh neurons over the same six inputs: 47 values, 27 operations
+        String page;
+        Value[] x = new Value[6];
+        Value out = null;
+        try (GradientTape tape = new GradientTape()) {
+            for (int i = 0; i < 6; i++) {
+                x[i] = Value.of(0.5 * i - 1, "x" + i);
+            }
+            for (int n = 0; n < 2; n++) {
+                Value sum = Value.of(0.1, "b" + n);
+                for (int i = 0; i < 6; i++) {
+                    sum = sum.add(x[i].mul(Value.of(0.3 - 0.1 * i + n, "w" + n + i)));
+                }
+                out = out == null ? sum.tanh() : out.add(sum.tanh());
+            }
+            page = GraphExport.html(out);
+            out.backward();
+        }
+        open(Files.writeString(tmp.resolve("neurons.html"), page));
+        WebElement section = browser.findElement(By.cssSelector("section.graph"));
+        List<WebElement> boxes = section.findElements(By.cssSelector("g.value"));
+        assertEquals(47, boxes.size());
+        List<org.openqa.selenium.Rectangle> rects = boxes.stream().map(WebElement::getRect).toList();
+        for (int i = 0; i < rects.size(); i++) {
+            for (int j = i + 1; j < rects.size(); j++) {
+                org.openqa.selenium.Rectangle p = rects.get(i), q = rects.get(j);
+                boolean apart = p.x + p.width <= q.x || q.x + q.width <= p.x || p.y + p.height <= q.y
+                        || q.y + q.height <= p.y;
+                int a = i, b = j;
+                assertTrue(apart, () -> boxes.get(a).getAttribute("data-name") + " overlaps "
+                        + boxes.get(b).getAttribute("data-name"));
+            }
+        }
+        assertEquals(27, stepToTheEnd(section));
+        for (Value v : x) {
+            assertEquals(v.grad(), gradientShown(box(section, v.label()))[0], 0.0, v.label());
+        }
     }
 
     @Test
