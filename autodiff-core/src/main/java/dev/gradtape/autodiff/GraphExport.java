@@ -6,14 +6,35 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The recorded graph of a value as Graphviz DOT text, like micrograd's {@code draw_dot}: one box
- * per tensor (name, shape, and for small tensors values and gradient) and one ellipse per
- * operation. Render it with {@code dot -Tsvg graph.dot -o graph.svg}.
+ * The recorded graph of a value, to look at: as Graphviz DOT text, like micrograd's
+ * {@code draw_dot}, or as a self-contained HTML page that steps through the backward pass.
+ *
+ * <p>{@link #dot} draws one box per tensor (name, shape, and for small tensors values and gradient)
+ * and one ellipse per operation; render it with {@code dot -Tsvg graph.dot -o graph.svg}.
+ *
+ * <p>{@link #html} needs nothing installed: open the file in a browser. The page lays the graph out
+ * itself, left to right in topological order, each value with its operation and forward value
+ * (tensors as shapes, their values on hover or click), and its "step back" and "step forward"
+ * buttons walk the backward pass one operation at a time: the operation's own rule with its
+ * numbers, and each input's gradient as it arrives, with the sum when an input is used twice.
+ * The page holds its script and styles inline and fetches nothing. Names and values are written
+ * as text, never as markup. Graphs of more than 60 values (leaves and results) are not drawn;
+ * the page says so.
+ *
+ * <pre>{@code
+ * try (GradientTape tape = new GradientTape()) {
+ *     Value a = Value.of(2.0, "a"), b = Value.of(-3.0, "b");
+ *     Value loss = a.mul(b).add(a);
+ *     Files.writeString(Path.of("graph.html"), GraphExport.html(loss));
+ * }
+ * }</pre>
  *
  * <p>The graph is found by following each tensor back to the recorded operation that produced it,
  * so it shows what a tape recorded (operations on untracked tensors are not part of any graph).
+ * It can be drawn while the tape is open or after it has been closed or used.
  */
 public final class GraphExport {
     private static final int SMALL = 6;
@@ -98,6 +119,57 @@ public final class GraphExport {
     public static String dot(Value root) {
         IdentityHashMap<Tensor, String> names = new IdentityHashMap<>();
         IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
+        labels(root, names, grads);
+        return dot(root.tensor(), names, grads);
+    }
+
+    /**
+     * One graph of an HTML page.
+     *
+     * @param caption a line above the graph (may be empty)
+     * @param target the value whose gradient the page walks back from: a single number, or a
+     *     tensor whose walk starts from ones
+     * @param names labels for some tensors (by identity); the others are called t0, t1, ... in
+     *     topological order, and unwatched scalar constants by their value
+     */
+    public record Graph(String caption, Tensor target, Map<Tensor, String> names) {
+        /** Checks that no argument is null. */
+        public Graph {
+            Objects.requireNonNull(caption, "GraphExport.Graph: caption is null");
+            Objects.requireNonNull(target, "GraphExport.Graph: target is null");
+            Objects.requireNonNull(names, "GraphExport.Graph: names is null (pass Map.of())");
+        }
+    }
+
+    /**
+     * The graph that produced {@code target} as a self-contained HTML page that steps through
+     * its backward pass (see the class comment).
+     *
+     * @param names labels for some tensors (by identity), such as the watched inputs
+     */
+    public static String html(Tensor target, Map<Tensor, String> names) {
+        return html("gradtape: the graph and its backward pass", List.of(new Graph("", target, names)));
+    }
+
+    /** The graph of a scalar {@link Value} as an HTML page, labelled with its values' labels. */
+    public static String html(Value target) {
+        IdentityHashMap<Tensor, String> names = new IdentityHashMap<>();
+        labels(target, names, new IdentityHashMap<>());
+        return html(target.tensor(), names);
+    }
+
+    /**
+     * Several graphs on one HTML page, one below the other, each with its own buttons.
+     *
+     * @param title the page's title
+     */
+    public static String html(String title, List<Graph> graphs) {
+        Objects.requireNonNull(title, "GraphExport.html: title is null");
+        return GraphPage.html(title, List.copyOf(graphs));
+    }
+
+    /** The labels and gradients of the values {@code root} was computed from. */
+    private static void labels(Value root, Map<Tensor, String> names, Map<Tensor, Tensor> grads) {
         ArrayDeque<Value> todo = new ArrayDeque<>();
         IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
         todo.add(root);
@@ -112,10 +184,9 @@ public final class GraphExport {
             grads.put(v.tensor(), Tensor.scalar(v.grad()));
             todo.addAll(v.children());
         }
-        return dot(root.tensor(), names, grads);
     }
 
-    private static <V> V lookup(Map<Tensor, V> map, Tensor t) {
+    static <V> V lookup(Map<Tensor, V> map, Tensor t) {
         if (map instanceof IdentityHashMap) {
             return map.get(t);
         }

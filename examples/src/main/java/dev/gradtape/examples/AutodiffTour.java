@@ -38,10 +38,11 @@ final class AutodiffTour {
      * What one part of the tour produced.
      *
      * @param dot the recorded graph as Graphviz DOT text, with values and gradients
+     * @param graph the recorded graph with its names, for the page that steps through the walk
      * @param gradients the gradient of L with respect to each leaf, by name, in order
      * @param check the finite-difference check of those gradients
      */
-    record Part(String dot, Map<String, Tensor> gradients, GradCheck.Result check) {
+    record Part(String dot, GraphExport.Graph graph, Map<String, Tensor> gradients, GradCheck.Result check) {
     }
 
     /** The values of the scalar graph's leaves a, b, c, f. */
@@ -55,6 +56,7 @@ final class AutodiffTour {
         Map<String, Tensor> gradients = new LinkedHashMap<>();
         IdentityHashMap<Tensor, Tensor> shown = new IdentityHashMap<>();
         String dot;
+        GraphExport.Graph graph;
         try (GradientTape tape = new GradientTape()) {
             Value a = leaf(names, "a", SCALAR_LEAVES[0]);
             Value b = leaf(names, "b", SCALAR_LEAVES[1]);
@@ -64,14 +66,15 @@ final class AutodiffTour {
             for (Value v : List.of(a, b, c, f)) {
                 out.printf("    %s = %s%n", v.label(), Narration.number(v.data()));
             }
-            Value e = node(out, names, "e", a.mul(b), "a * b", a, b);
-            Value d = node(out, names, "d", e.add(c), "e + c", e, c);
-            Value g = node(out, names, "g", d.mul(f), "d * f", d, f);
-            Value loss = node(out, names, "L", g.add(a), "g + a", g, a);
+            Value e = node(out, names, "e", a.mul(b), "a * b");
+            Value d = node(out, names, "d", e.add(c), "e + c");
+            Value g = node(out, names, "g", d.mul(f), "d * f");
+            Value loss = node(out, names, "L", g.add(a), "g + a");
             out.println();
-            out.println("  Backward pass: each operation in reverse order, the gradient it receives"
-                    + " and what it sends to each input (sums where an input is used twice):");
-            tape.setBackwardObserver(new Narration(out, names));
+            explainTheWalk(out, tape, names);
+            out.println("  Backward pass, from the last entry to the first: the gradient each operation receives,");
+            out.println("  then its own rule for what each input receives, and the sum when an input is used twice:");
+            tape.setBackwardObserver(new Narration(out, names, "L"));
             loss.backward();
             out.println();
             out.println("  Gradients of L:");
@@ -84,6 +87,8 @@ final class AutodiffTour {
                 }
             }
             dot = GraphExport.dot(loss.tensor(), names.asMap(), shown);
+            graph = new GraphExport.Graph("Part 1: L = (a * b + c) * f + a, with a = 2, b = -3, c = 10, f = -2",
+                    loss.tensor(), names.asMap());
         }
         GradCheck.Result check = GradCheck.defaults().check(AutodiffTour::scalarExpression,
                 Tensor.scalar(SCALAR_LEAVES[0]), Tensor.scalar(SCALAR_LEAVES[1]),
@@ -91,7 +96,7 @@ final class AutodiffTour {
         out.println();
         out.println("  Checked against central finite differences: " + check);
         out.println();
-        return new Part(dot, gradients, check);
+        return new Part(dot, graph, gradients, check);
     }
 
     /** The scalar expression L = (a b + c) f + a, on tensors, for the gradient check. */
@@ -105,15 +110,21 @@ final class AutodiffTour {
         return v;
     }
 
-    private static Value node(PrintWriter out, GraphNames names, String name, Value v, String formula,
-            Value... inputs) {
-        Tensor[] in = new Tensor[inputs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            in[i] = inputs[i].tensor();
-        }
-        names.node(name, v.tensor(), in);
+    private static Value node(PrintWriter out, GraphNames names, String name, Value v, String formula) {
+        names.node(name, formula, v.tensor());
         out.printf("    %s = %s = %s%n", name, formula, Narration.number(v.data()));
         return v;
+    }
+
+    /** What the tape holds and why the walk goes backwards, in the graph's own names. */
+    private static void explainTheWalk(PrintWriter out, GradientTape tape, GraphNames names) {
+        out.printf("  The tape has recorded %d operations, one entry each, in the order they ran:%n", tape.size());
+        out.printf("    %s.%n", String.join(", ", names.equations()));
+        out.println("  An entry holds the operation, its inputs and its output: all that the operation's");
+        out.println("  backward rule needs. The walk visits the entries in reverse, because a value can pass");
+        out.println("  its gradient on only once every later use has sent it its share, and every use of a");
+        out.println("  value was recorded after the value itself.");
+        out.println();
     }
 
     /** The tensor graph's inputs: x (2, 3), W (3, 2), b (2). */
@@ -139,6 +150,7 @@ final class AutodiffTour {
         IdentityHashMap<Tensor, Tensor> shown = new IdentityHashMap<>();
         List<Tensor> leaves = tensorLeaves();
         String dot;
+        GraphExport.Graph graph;
         try (GradientTape tape = new GradientTape()) {
             Tensor x = names.leaf("x", tape.watch(leaves.get(0)));
             Tensor w = names.leaf("W", tape.watch(leaves.get(1)));
@@ -147,19 +159,19 @@ final class AutodiffTour {
             print(out, "x", x);
             print(out, "W", w);
             print(out, "b", b);
-            Tensor z = names.node("z", x.matmul(w), x, w);
+            Tensor z = names.node("z", "x @ W", x.matmul(w));
             print(out, "z = x @ W", z);
-            Tensor h = names.node("h", z.add(b), z, b);
+            Tensor h = names.node("h", "z + b", z.add(b));
             print(out, "h = z + b  (b broadcast to each row)", h);
-            Tensor y = names.node("y", h.tanh(), h);
+            Tensor y = names.node("y", "tanh(h)", h.tanh());
             print(out, "y = tanh(h)", y);
-            Tensor s = names.node("s", y.mul(y), y, y);
+            Tensor s = names.node("s", "y * y", y.mul(y));
             print(out, "s = y * y", s);
-            Tensor loss = names.node("L", s.sum(), s);
+            Tensor loss = names.node("L", "sum(s)", s.sum());
             print(out, "L = sum(s)", loss);
             out.println();
-            out.println("  Backward pass:");
-            tape.setBackwardObserver(new Narration(out, names));
+            out.println("  Backward pass, the same walk on tensors: each gradient has its input's shape.");
+            tape.setBackwardObserver(new Narration(out, names, "L"));
             List<Tensor> all = List.of(x, w, b, z, h, y, s, loss);
             List<Tensor> grads = tape.gradient(loss, all);
             out.println();
@@ -173,13 +185,15 @@ final class AutodiffTour {
                 }
             }
             dot = GraphExport.dot(loss, names.asMap(), shown);
+            graph = new GraphExport.Graph("Part 2: L = sum(tanh(x @ W + b)^2), b broadcast to each row",
+                    loss, names.asMap());
         }
         GradCheck.Result check = GradCheck.defaults().check(AutodiffTour::tensorExpression,
                 leaves.toArray(new Tensor[0]));
         out.println();
         out.println("  Checked against central finite differences: " + check);
         out.println();
-        return new Part(dot, gradients, check);
+        return new Part(dot, graph, gradients, check);
     }
 
     /**
@@ -222,6 +236,31 @@ final class AutodiffTour {
         out.println("  Bit for bit what a new tape gives on the same values: " + same);
         out.println();
         return same;
+    }
+
+    /** A section of docs/how-autodiff-works.md (its heading) and what it adds to the tour. */
+    record Pointer(String section, String what) {
+    }
+
+    /** Where the tour points to at its end, in the docs' order. */
+    static final List<Pointer> READ_ON = List.of(
+            new Pointer("1. The tape", "what the tape records, and why the walk goes in reverse"),
+            new Pointer("2. A backward pass worked by hand", "Part 1 on paper, step by step"),
+            new Pointer("3. Tensors, broadcasting and its backward", "Part 2: why b's gradient is a sum over rows"),
+            new Pointer("4. Higher-order gradients", "a tape inside a tape differentiates the walk itself"),
+            new Pointer("5. Adding an operation: the checklist", "an op's forward, backward rule and gradient check"),
+            new Pointer("6. A compiled step: the tape, recorded twice and re-run", "Part 3"));
+
+    /** The tour's last lines: the sections of docs/how-autodiff-works.md to read next. */
+    static void readOn(PrintWriter out) {
+        out.println("Read on in docs/how-autodiff-works.md:");
+        int width = 0;
+        for (Pointer p : READ_ON) {
+            width = Math.max(width, p.section().length());
+        }
+        for (Pointer p : READ_ON) {
+            out.printf("  %-" + width + "s  %s%n", p.section(), p.what());
+        }
     }
 
     private static void print(PrintWriter out, String what, Tensor t) {

@@ -7,17 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Names for the tensors of a small graph, so that a backward walk can be narrated as "mul(e, f)
- * -> g" rather than in shapes. A named node remembers its inputs; the node that an operation
- * produced is then the one whose inputs are the operation's inputs (compared by identity, as the
- * tape compares them).
+ * Names for the tensors of a small graph, so that a backward walk can be narrated as
+ * "e = a * b: a receives ..." rather than in shapes. A named node also keeps the formula the
+ * tour wrote it with ("a * b"), by tensor identity, as the tape compares tensors.
  */
 final class GraphNames {
     private final IdentityHashMap<Tensor, String> names = new IdentityHashMap<>();
-    private final List<Node> nodes = new ArrayList<>();
-
-    private record Node(String name, Tensor output, List<Tensor> inputs) {
-    }
+    private final IdentityHashMap<Tensor, String> formulas = new IdentityHashMap<>();
+    private final List<Tensor> nodes = new ArrayList<>();
 
     /** Names a leaf (an input or a parameter). */
     Tensor leaf(String name, Tensor t) {
@@ -25,10 +22,14 @@ final class GraphNames {
         return t;
     }
 
-    /** Names {@code output}, the result of one primitive operation applied to {@code inputs}. */
-    Tensor node(String name, Tensor output, Tensor... inputs) {
+    /**
+     * Names {@code output}, the result of one primitive operation, written as {@code formula}
+     * ("a * b", "tanh(h)") in the graph's names.
+     */
+    Tensor node(String name, String formula, Tensor output) {
         names.put(output, name);
-        nodes.add(new Node(name, output, List.of(inputs)));
+        formulas.put(output, formula);
+        nodes.add(output);
         return output;
     }
 
@@ -41,28 +42,33 @@ final class GraphNames {
         return t.size() == 1 ? "const " + Narration.number(t.item()) : "(unnamed " + t.shape() + ")";
     }
 
-    /** The named node computed from exactly these inputs, or "?" if there is none. */
-    String outputOf(List<Tensor> inputs) {
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            List<Tensor> in = nodes.get(i).inputs();
-            if (in.size() == inputs.size() && sameIdentities(in, inputs)) {
-                return nodes.get(i).name();
+    /**
+     * How the operation that made {@code output} reads: "e = a * b", or, for an output the tour
+     * did not name, {@code op(inputs)} with the inputs' names.
+     */
+    String equationOf(Tensor output, String op, List<Tensor> inputs) {
+        String formula = formulas.get(output);
+        if (formula == null) {
+            StringBuilder args = new StringBuilder();
+            for (int i = 0; i < inputs.size(); i++) {
+                args.append(i == 0 ? "" : ", ").append(nameOf(inputs.get(i)));
             }
+            formula = op + "(" + args + ")";
         }
-        return "?";
+        return nameOf(output) + " = " + formula;
+    }
+
+    /** The named nodes as equations, in the order they were computed (and recorded). */
+    List<String> equations() {
+        List<String> out = new ArrayList<>();
+        for (Tensor t : nodes) {
+            out.add(nameOf(t) + " = " + formulas.get(t));
+        }
+        return out;
     }
 
     /** The names given so far, by tensor identity (for {@code GraphExport}). */
     Map<Tensor, String> asMap() {
         return names;
-    }
-
-    private static boolean sameIdentities(List<Tensor> a, List<Tensor> b) {
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -23,13 +23,17 @@ class TourCommandTest {
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("L = g + a = -6.0"), run.out());
-        assertTrue(run.out().contains("step 1: L = add(g, a)"), run.out());
-        assertTrue(run.out().contains("step 4: e = mul(a, b)"), run.out());
-        assertTrue(run.out().contains("its gradient so far adds up to 7.0"), run.out());
+        assertTrue(run.out().contains("step 1: L = g + a (add) receives dL/dL = 1.0"), run.out());
+        assertTrue(run.out().contains("step 4: e = a * b (mul) receives dL/de = -2.0"), run.out());
         // each step's rule comes from the op's own definition (Node.rule), with the graph's numbers
-        assertTrue(run.out().contains("(a receives dL/de * b = -2.0 * -3.0 = 6.0)"), run.out());
-        assertTrue(run.out().contains("(d receives dL/dg * f = 1.0 * -2.0 = -2.0)"), run.out());
-        assertTrue(run.out().contains("(e receives dL/dd = -2.0)"), run.out());
+        assertTrue(run.out().contains("e = a * b: a receives dL/de * b = -2.0 * -3.0 = 6.0"), run.out());
+        assertTrue(run.out().contains("a is used twice: dL/da = 1.0 (from step 1) + 6.0 = 7.0"), run.out());
+        assertTrue(run.out().contains("g = d * f: d receives dL/dg * f = 1.0 * -2.0 = -2.0"), run.out());
+        assertTrue(run.out().contains("d = e + c: e receives dL/dd = -2.0"), run.out());
+        assertTrue(run.out().contains("y = tanh(h): h receives dL/dy * (1 - y^2) = [[0.443672"), run.out());
+        assertTrue(run.out().contains("h = z + b: b receives dL/dh, summed to b's shape (2,) = [-0.098136, 0.15381]"),
+                run.out());
+        assertTrue(run.out().contains("z = x @ W: W receives x^T @ dL/dz = [[0.172768"), run.out());
         assertTrue(run.out().contains("dL/da = 7.0"), run.out());
         assertTrue(run.out().contains("GradCheck passed: 4 values agree"), run.out());
         assertTrue(run.out().contains("GradCheck passed: 14 values agree"), run.out());
@@ -41,6 +45,11 @@ class TourCommandTest {
             assertTrue(dot.contains("shape=ellipse"), dot);
         }
         assertTrue(Files.readString(out.resolve("scalar.dot")).contains("grad 7.000"));
+        String page = Files.readString(out.resolve("tour.html"));
+        assertTrue(page.startsWith("<!DOCTYPE html>"), page);
+        assertTrue(page.contains("Part 1: L = (a * b + c) * f + a") && page.contains("\"name\":\"W\""), page);
+        assertTrue(run.out().contains("Step through both backward passes in a browser (no network needed): "
+                + out.resolve("tour.html")), run.out());
         if (Graphviz.findDot().isPresent()) {
             assertTrue(Files.readString(out.resolve("scalar.svg")).contains("<svg"));
         } else {
