@@ -133,7 +133,13 @@ public final class GraphExport {
      *     topological order, and unwatched scalar constants by their value
      */
     public record Graph(String caption, Tensor target, Map<Tensor, String> names) {
-        /** Checks that no argument is null. */
+        /**
+         * Checks that no argument is null.
+         *
+         * @param caption a line above the graph (may be empty)
+         * @param target the value whose gradient the page walks back from
+         * @param names labels for some tensors (by identity)
+         */
         public Graph {
             Objects.requireNonNull(caption, "GraphExport.Graph: caption is null");
             Objects.requireNonNull(target, "GraphExport.Graph: target is null");
@@ -145,13 +151,21 @@ public final class GraphExport {
      * The graph that produced {@code target} as a self-contained HTML page that steps through
      * its backward pass (see the class comment).
      *
+     * @param target the value whose gradient the page walks back from: a single number, or a
+     *     tensor whose walk starts from ones
      * @param names labels for some tensors (by identity), such as the watched inputs
+     * @return the page, one self-contained HTML document
      */
     public static String html(Tensor target, Map<Tensor, String> names) {
         return html("gradtape: the graph and its backward pass", List.of(new Graph("", target, names)));
     }
 
-    /** The graph of a scalar {@link Value} as an HTML page, labelled with its values' labels. */
+    /**
+     * The graph of a scalar {@link Value} as an HTML page, labelled with its values' labels.
+     *
+     * @param target the value whose gradient the page walks back from
+     * @return the page, one self-contained HTML document
+     */
     public static String html(Value target) {
         IdentityHashMap<Tensor, String> names = new IdentityHashMap<>();
         labels(target, names, new IdentityHashMap<>());
@@ -162,6 +176,8 @@ public final class GraphExport {
      * Several graphs on one HTML page, one below the other, each with its own buttons.
      *
      * @param title the page's title
+     * @param graphs the graphs, in page order
+     * @return the page, one self-contained HTML document
      */
     public static String html(String title, List<Graph> graphs) {
         Objects.requireNonNull(title, "GraphExport.html: title is null");
