@@ -57,7 +57,7 @@ public final class Checkpoint {
      *     {@value #OPTIMIZER_PREFIX}, or a value is NaN or infinite (a checkpoint that could not
      *     be loaded is not written, so the file there before stays intact)
      */
-    public static void save(Path file, Module model, Optimizer optimizerOrNull) {
+    public static void save(Path file, Layer model, Optimizer optimizerOrNull) {
         Objects.requireNonNull(model, "Checkpoint.save: model is null");
         Map<String, Tensor> all = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
@@ -109,7 +109,7 @@ public final class Checkpoint {
      *     both shapes), holds a NaN or infinite value, or holds no or unsuitable optimiser state;
      *     nothing has changed then
      */
-    public static void load(Path file, Module model, Optimizer optimizerOrNull) {
+    public static void load(Path file, Layer model, Optimizer optimizerOrNull) {
         Objects.requireNonNull(model, "Checkpoint.load: model is null");
         String where = "Checkpoint.load(" + file + "): ";
         SafeTensors.Contents contents = SafeTensors.readContents(file);

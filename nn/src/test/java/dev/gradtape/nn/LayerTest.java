@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class ModuleTest {
+class LayerTest {
     @Test
     void parameter_value_is_watched_by_an_open_tape() {
         Parameter p = new Parameter("w", Tensor.vector(1, 2, 3));

@@ -6,13 +6,15 @@ import java.util.List;
 
 /**
  * A differentiable function with parameters: a layer or a model built from layers, PyTorch's
- * {@code nn.Module} and Keras' {@code Layer}.
+ * {@code nn.Module} and Keras' {@code Layer}. It is called {@code Layer} rather than
+ * {@code Module} so that {@code import dev.gradtape.nn.*;} does not clash with
+ * {@link java.lang.Module}.
  *
  * <p>{@link #forward} is written with tensor operations only, so under an open
  * {@link dev.gradtape.autodiff.GradientTape} the whole model is recorded like any other
  * expression, and reading the parameters makes the tape watch them.
  */
-public interface Module {
+public interface Layer {
     /**
      * Computes the output for a batch of inputs.
      *
@@ -25,7 +27,7 @@ public interface Module {
      * All parameters, collected recursively, in a stable order (a container lists its children's
      * parameters in child order), with names unique within the model.
      *
-     * @return every parameter of this module and its children
+     * @return every parameter of this layer and its children
      */
     List<Parameter> parameters();
 
