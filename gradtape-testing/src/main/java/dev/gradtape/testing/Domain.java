@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff.testing;
+package dev.gradtape.testing;
 
 import java.util.List;
 
@@ -32,7 +32,15 @@ public record Domain(double lo, double hi, List<Double> kinks, double margin) {
     /** [-2, 2] at least 0.3 away from 0: for denominators, where |d(1/x)/dx| = 1/x^2 stays small. */
     public static final Domain NONZERO = new Domain(-2, 2, List.of(0.0), 0.3);
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param lo the smallest value
+     * @param hi the largest value, above lo
+     * @param kinks the points to keep away from (copied)
+     * @param margin the smallest allowed distance to a kink, at least 0
+     * @throws IllegalArgumentException if lo is not below hi or the margin is negative or NaN
+     */
     public Domain {
         if (!(lo < hi)) {
             throw new IllegalArgumentException("Domain: need lo < hi, got [" + lo + ", " + hi + "]");
@@ -43,12 +51,23 @@ public record Domain(double lo, double hi, List<Double> kinks, double margin) {
         kinks = List.copyOf(kinks);
     }
 
-    /** [lo, hi] with no kinks. */
+    /**
+     * [lo, hi] with no kinks.
+     *
+     * @param lo the smallest value
+     * @param hi the largest value
+     * @return the domain, with the default margin {@link #KINK_MARGIN}
+     */
     public static Domain between(double lo, double hi) {
         return new Domain(lo, hi, List.of(), KINK_MARGIN);
     }
 
-    /** This domain, also kept {@link #margin} away from the given points. */
+    /**
+     * This domain, also kept {@link #margin} away from the given points.
+     *
+     * @param points the further kinks
+     * @return a new domain
+     */
     public Domain withKinks(Double... points) {
         List<Double> all = new java.util.ArrayList<>(kinks);
         all.addAll(List.of(points));
@@ -58,6 +77,9 @@ public record Domain(double lo, double hi, List<Double> kinks, double margin) {
     /**
      * Moves {@code v} out of every kink's neighbourhood, to the edge on the side it was on; a
      * deterministic map (rather than a filter) so that no generated case is thrown away.
+     *
+     * @param v a value in [lo, hi]
+     * @return {@code v}, or the nearest edge of the kink's neighbourhood it fell into
      */
     public double nudge(double v) {
         double r = v;
@@ -69,7 +91,12 @@ public record Domain(double lo, double hi, List<Double> kinks, double margin) {
         return r;
     }
 
-    /** True if {@code v} lies in [lo - margin, hi + margin] and at least margin from every kink. */
+    /**
+     * Whether a value belongs here.
+     *
+     * @param v the value
+     * @return true if {@code v} lies in [lo - margin, hi + margin] and at least margin from every kink
+     */
     public boolean contains(double v) {
         if (v < lo - margin || v > hi + margin) {
             return false;

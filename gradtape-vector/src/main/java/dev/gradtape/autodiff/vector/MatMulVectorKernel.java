@@ -1,13 +1,17 @@
-package dev.gradtape.autodiff.kernels;
+package dev.gradtape.autodiff.vector;
 
+import dev.gradtape.autodiff.kernels.MatMulKernel;
+import dev.gradtape.autodiff.kernels.MatMulLoops;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The matrix-product loops written with the JDK's vector API ({@code jdk.incubator.vector}):
  * explicit SIMD registers and fused multiply-add, which C2 does not produce from plain loops.
- * Compiled from its own source folder with {@code --add-modules jdk.incubator.vector}, and loaded
- * by {@link MatMulEngine} only when the JVM was started with that module.
+ * It lives in its own module, {@code dev.gradtape.autodiff.vector}, the only one of gradtape's that
+ * reads the incubator module, and provides autodiff-core's {@link MatMulLoops} as a service:
+ * the core's {@code MatMulEngine} takes it through {@link java.util.ServiceLoader} when this
+ * module is there and the JVM has {@code jdk.incubator.vector}, and the plain loops otherwise.
  *
  * <p><b>Register tile.</b> Eight rows of C by two vectors of columns (16 accumulators) stay in
  * registers while k runs over a block of {@link MatMulKernel#KC}: per k step, two loads of B
@@ -22,11 +26,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Math#fma} is the same correctly rounded operation), so the value of an element does not
  * depend on which rows a thread got. It differs from the plain kernel's by round-off only.
  */
-final class MatMulVectorKernel implements MatMulLoops {
+public final class MatMulVectorKernel implements MatMulLoops {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int KC = MatMulKernel.KC;
     private static final int NC = MatMulKernel.NC;
+
+    /** The kernel; {@link java.util.ServiceLoader} makes one. */
+    public MatMulVectorKernel() {
+    }
 
     @Override
     public void multiply(double[] a, int offA, boolean ta, double[] b, int offB, boolean tb,

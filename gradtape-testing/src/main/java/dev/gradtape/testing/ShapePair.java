@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff.testing;
+package dev.gradtape.testing;
 
 import dev.gradtape.autodiff.Shape;
 
@@ -9,17 +9,17 @@ import dev.gradtape.autodiff.Shape;
  * @param right the second operand's shape
  */
 public record ShapePair(Shape left, Shape right) {
-    /** The shape both broadcast to (NumPy's rule). */
+    /** {@return the shape both broadcast to (NumPy's rule)} */
     public Shape result() {
         return Shape.broadcast("ShapePair", left, right);
     }
 
-    /** True if at least one operand is stretched, that is the shapes differ. */
+    /** {@return true if at least one operand is stretched, that is the shapes differ} */
     public boolean broadcasts() {
         return !left.equals(right);
     }
 
-    /** The same pair in the other order. */
+    /** {@return the same pair in the other order} */
     public ShapePair swapped() {
         return new ShapePair(right, left);
     }

@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff.testing;
+package dev.gradtape.testing;
 
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
@@ -10,12 +10,12 @@ import dev.gradtape.autodiff.Tensor;
  * @param right the second operand
  */
 public record TensorPair(Tensor left, Tensor right) {
-    /** The operands' shapes. */
+    /** {@return the operands' shapes} */
     public ShapePair shapes() {
         return new ShapePair(left.shape(), right.shape());
     }
 
-    /** The shape both broadcast to. */
+    /** {@return the shape both broadcast to} */
     public Shape result() {
         return shapes().result();
     }

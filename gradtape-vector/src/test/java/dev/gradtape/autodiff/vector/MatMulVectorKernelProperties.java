@@ -1,9 +1,11 @@
-package dev.gradtape.autodiff.kernels;
+package dev.gradtape.autodiff.vector;
 
 import dev.gradtape.autodiff.ComputeConfig;
 import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.autodiff.kernels.MatMulEngine;
+import dev.gradtape.testing.MatMulReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,9 +59,9 @@ class MatMulVectorKernelProperties {
                     double[] a = MatMulReference.random(seed, n * k);
                     double[] b = MatMulReference.random(~seed, k * m);
                     double[] naive = MatMulReference.naive(a, ta, b, tb, n, k, m);
-                    double[] vector = MatMulReference.engine(a, ta, b, tb, n, k, m);
+                    double[] vector = engine(a, ta, b, tb, n, k, m);
                     ComputeConfig.setVectorEnabled(false);
-                    double[] plain = MatMulReference.engine(a, ta, b, tb, n, k, m);
+                    double[] plain = engine(a, ta, b, tb, n, k, m);
                     ComputeConfig.setVectorEnabled(true);
                     MatMulReference.assertClose(naive, vector, a, ta, b, tb, n, k, m, "vector kernel");
                     // The vector loops themselves, also below the engine's multiplySmall threshold.
@@ -83,7 +85,7 @@ class MatMulVectorKernelProperties {
                     double[] a = MatMulReference.random(s[0], s[0] * s[1]);
                     double[] b = MatMulReference.random(s[2] + 77, s[1] * s[2]);
                     MatMulReference.assertClose(MatMulReference.naive(a, ta, b, tb, s[0], s[1], s[2]),
-                            MatMulReference.engine(a, ta, b, tb, s[0], s[1], s[2]), a, ta, b, tb,
+                            engine(a, ta, b, tb, s[0], s[1], s[2]), a, ta, b, tb,
                             s[0], s[1], s[2], "vector kernel, threads=" + t);
                 }
             }
@@ -95,11 +97,11 @@ class MatMulVectorKernelProperties {
         double[] a = MatMulReference.random(5, 259 * 131);
         double[] b = MatMulReference.random(6, 131 * 270);
         ComputeConfig.setThreads(1);
-        double[] one = MatMulReference.engine(a, true, b, false, 259, 131, 270);
+        double[] one = engine(a, true, b, false, 259, 131, 270);
         for (int t = 1; t <= 4; t++) {
             ComputeConfig.setThreads(t);
             for (int run = 0; run < 2; run++) {
-                assertArrayEquals(one, MatMulReference.engine(a, true, b, false, 259, 131, 270),
+                assertArrayEquals(one, engine(a, true, b, false, 259, 131, 270),
                         "threads=" + t + " run " + run);
             }
         }
@@ -109,5 +111,12 @@ class MatMulVectorKernelProperties {
     void gradients_through_the_vector_kernel_pass_the_gradient_check() {
         GradCheck.defaults().assertGradients(in -> in.get(0).matmul(in.get(1)).tanh().matmul(in.get(2)),
                 Tensor.randn(1, 2, 9, 17), Tensor.randn(2, 17, 19), Tensor.randn(3, 19, 5));
+    }
+
+    /** C = op(A) op(B) through the engine (the path and threads currently configured). */
+    static double[] engine(double[] a, boolean ta, double[] b, boolean tb, int n, int k, int m) {
+        double[] c = new double[n * m];
+        MatMulEngine.multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
+        return c;
     }
 }

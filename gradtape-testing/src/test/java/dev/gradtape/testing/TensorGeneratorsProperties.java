@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff.testing;
+package dev.gradtape.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

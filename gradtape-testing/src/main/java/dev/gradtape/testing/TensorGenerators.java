@@ -1,4 +1,4 @@
-package dev.gradtape.autodiff.testing;
+package dev.gradtape.testing;
 
 import static org.quicktheories.generators.SourceDSL.doubles;
 
@@ -10,8 +10,8 @@ import org.quicktheories.core.RandomnessSource;
 import org.quicktheories.generators.Generate;
 
 /**
- * QuickTheories generators of shapes and tensors for gradient properties, shared with the other
- * modules through autodiff-core's test-jar.
+ * QuickTheories generators of shapes and tensors for gradient properties, for gradtape's own
+ * suites and for users who property-test their own gradients.
  *
  * <p>Shapes have rank 0 to 3 and dimensions 1 to 4 (at most 64 elements, so that GradCheck can
  * check every element). {@link #broadcastablePairs()} makes at least 30% of its pairs broadcast by
@@ -39,17 +39,31 @@ public final class TensorGenerators {
     private TensorGenerators() {
     }
 
-    /** Shapes of rank 0 to 3, dimensions 1 to 4. */
+    /** {@return shapes of rank 0 to 3, dimensions 1 to 4} */
     public static Gen<Shape> shapes() {
         return shapes(0, MAX_RANK);
     }
 
-    /** Shapes of rank {@code minRank} to {@code maxRank}, dimensions 1 to 4. */
+    /**
+     * Shapes of rank {@code minRank} to {@code maxRank}, dimensions 1 to 4.
+     *
+     * @param minRank the smallest rank
+     * @param maxRank the largest rank
+     * @return the generator
+     */
     public static Gen<Shape> shapes(int minRank, int maxRank) {
         return shapes(minRank, maxRank, 1, MAX_DIM);
     }
 
-    /** Shapes of rank {@code minRank} to {@code maxRank}, dimensions {@code minDim} to {@code maxDim}. */
+    /**
+     * Shapes of rank {@code minRank} to {@code maxRank}, dimensions {@code minDim} to {@code maxDim}.
+     *
+     * @param minRank the smallest rank
+     * @param maxRank the largest rank
+     * @param minDim the smallest dimension
+     * @param maxDim the largest dimension
+     * @return the generator
+     */
     public static Gen<Shape> shapes(int minRank, int maxRank, int minDim, int maxDim) {
         Gen<Integer> rank = Generate.range(minRank, maxRank);
         Gen<Integer> dim = Generate.range(minDim, maxDim);
@@ -67,6 +81,8 @@ public final class TensorGenerators {
      * Pairs of broadcastable shapes: about 35% equal shapes, 15% a scalar against rank 1 to 3,
      * 15% (1, n) against (n, 1) or (n, 1) against (1, m), and 35% a shape against a copy with
      * leading axes dropped and some dimensions set to 1, in either order.
+     *
+     * @return the generator
      */
     @SuppressWarnings("unchecked")
     public static Gen<ShapePair> broadcastablePairs() {
@@ -95,23 +111,47 @@ public final class TensorGenerators {
         return gen.describedAs(ShapePair::toString);
     }
 
-    /** Tensors of generated shapes (rank 0 to 3) with values in {@code domain}. */
+    /**
+     * Tensors of generated shapes (rank 0 to 3) with values in {@code domain}.
+     *
+     * @param domain where the values come from
+     * @return the generator
+     */
     public static Gen<Tensor> tensors(Domain domain) {
         return tensors(shapes(), domain);
     }
 
-    /** Tensors of the generated shapes with values in {@code domain}. */
+    /**
+     * Tensors of the generated shapes with values in {@code domain}.
+     *
+     * @param shapes the generator of shapes
+     * @param domain where the values come from
+     * @return the generator
+     */
     public static Gen<Tensor> tensors(Gen<Shape> shapes, Domain domain) {
         Gen<Tensor> gen = in -> tensorOf(shapes.generate(in), domain, in);
         return gen.describedAs(Tensor::toString);
     }
 
-    /** Tensors of exactly {@code shape} with values in {@code domain}. */
+    /**
+     * Tensors of exactly {@code shape} with values in {@code domain}.
+     *
+     * @param shape the shape of every tensor
+     * @param domain where the values come from
+     * @return the generator
+     */
     public static Gen<Tensor> tensors(Shape shape, Domain domain) {
         return tensors(Generate.constant(shape), domain);
     }
 
-    /** Pairs of tensors of broadcastable shapes, each with values in its own domain. */
+    /**
+     * Pairs of tensors of broadcastable shapes ({@link #broadcastablePairs()}), each with values
+     * in its own domain.
+     *
+     * @param left where the first operand's values come from
+     * @param right where the second operand's values come from
+     * @return the generator
+     */
     public static Gen<TensorPair> tensorPairs(Domain left, Domain right) {
         Gen<ShapePair> shapes = broadcastablePairs();
         Gen<TensorPair> gen = in -> {
@@ -126,6 +166,8 @@ public final class TensorGenerators {
      * inputs for maximum and minimum, which have a kink where they tie. Each value is moved onto
      * a lattice of step 0.1: left values into k 0.1 + [0.03, 0.07], right values into
      * k 0.1 + [-0.02, 0.02], so no left value comes within 0.01 of any right value.
+     *
+     * @return the generator
      */
     public static Gen<TensorPair> separatedPairs() {
         Gen<TensorPair> pairs = tensorPairs(Domain.REAL, Domain.REAL);
@@ -147,7 +189,12 @@ public final class TensorGenerators {
         return Tensor.of(v, t.shape().dims());
     }
 
-    /** The smallest |left - right| over the broadcast elements of the pair. */
+    /**
+     * The smallest {@code |left - right|} over the broadcast elements of the pair.
+     *
+     * @param p the pair
+     * @return the smallest gap
+     */
     public static double minimumGap(TensorPair p) {
         Shape s = p.result();
         double[] a = p.left().detach().broadcastTo(s).toArray();
@@ -164,6 +211,11 @@ public final class TensorGenerators {
      * the shapes generated here): inputs for max, whose gradient goes to the first maximum, a
      * kink where two elements tie. Element i is placed in slot perm(i) of a grid over [lo, hi],
      * with a jitter of at most 0.3 of a slot.
+     *
+     * @param shapes the generator of shapes
+     * @param lo the lower end of the grid
+     * @param hi the upper end of the grid
+     * @return the generator
      */
     public static Gen<Tensor> distinctTensors(Gen<Shape> shapes, double lo, double hi) {
         Gen<Tensor> gen = in -> {
@@ -190,7 +242,7 @@ public final class TensorGenerators {
         return gen.describedAs(Tensor::toString);
     }
 
-    /** Exponents for pow on positive bases: integers, halves and negative values. */
+    /** {@return exponents for pow on positive bases: integers, halves and negative values} */
     public static Gen<Double> exponents() {
         return Generate.pick(java.util.List.of(-2.0, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0, 2.5));
     }
