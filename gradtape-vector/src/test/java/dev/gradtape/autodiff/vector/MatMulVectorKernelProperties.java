@@ -19,10 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector-API matmul kernel. Surefire runs this class alone in a JVM started with
- * {@code --add-modules jdk.incubator.vector} and the property {@code gradtape.test.expectVector}
- * (see autodiff-core/pom.xml), where the kernel must be available; in a JVM without the module
- * the class is skipped. The kernel is compared with the naive triple loop and with the plain
+ * The vector-API matmul kernel. Surefire runs this module's tests on the module path, patched
+ * into dev.gradtape.autodiff.vector, in a JVM started with {@code --add-modules jdk.incubator.vector}
+ * and the property {@code gradtape.test.expectVector} (see gradtape-vector/pom.xml), where
+ * autodiff-core must have found the kernel through ServiceLoader; in a JVM without the module
+ * (an IDE, say) the class is skipped. The kernel is compared with the naive triple loop and with the plain
  * kernel (equal to round-off), and checked for bit-identical results across runs and thread
  * counts.
  */
