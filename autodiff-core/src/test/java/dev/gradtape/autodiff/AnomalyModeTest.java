@@ -1,6 +1,6 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertThrowsWithMessage;
+import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.function.Executable;
 class AnomalyModeTest {
     private static NonFiniteValueException inAnomalyMode(Executable body, String... fragments) {
         try (AnomalyMode on = AnomalyMode.enable()) {
-            return assertThrowsWithMessage(NonFiniteValueException.class, body, fragments);
+            return assertThrowsWithMessage(NonFiniteValueException.class, body::execute, fragments);
         }
     }
 

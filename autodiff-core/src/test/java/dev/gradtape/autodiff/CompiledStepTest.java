@@ -1,8 +1,8 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertBitIdentical;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertThrowsWithMessage;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertValues;
+import static dev.gradtape.testing.TensorAssertions.assertBitIdentical;
+import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
+import static dev.gradtape.testing.TensorAssertions.assertValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,6 +1,6 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertValues;
+import static dev.gradtape.testing.TensorAssertions.assertValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

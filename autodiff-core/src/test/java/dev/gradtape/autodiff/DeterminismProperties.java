@@ -1,6 +1,6 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertBitIdentical;
+import static dev.gradtape.testing.TensorAssertions.assertBitIdentical;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;

@@ -1,6 +1,6 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertThrowsWithMessage;
+import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;

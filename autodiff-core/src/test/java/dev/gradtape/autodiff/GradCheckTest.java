@@ -1,7 +1,7 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertBitIdentical;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertThrowsWithMessage;
+import static dev.gradtape.testing.TensorAssertions.assertBitIdentical;
+import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

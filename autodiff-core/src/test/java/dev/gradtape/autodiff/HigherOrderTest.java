@@ -1,6 +1,6 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertAllClose;
+import static dev.gradtape.testing.TensorAssertions.assertAllClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;

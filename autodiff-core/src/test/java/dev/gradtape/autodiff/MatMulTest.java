@@ -1,7 +1,7 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertThrowsWithMessage;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertValues;
+import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
+import static dev.gradtape.testing.TensorAssertions.assertValues;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;

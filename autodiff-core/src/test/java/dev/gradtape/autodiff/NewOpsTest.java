@@ -1,9 +1,9 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertBitIdentical;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertShape;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertThrowsWithMessage;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertValues;
+import static dev.gradtape.testing.TensorAssertions.assertBitIdentical;
+import static dev.gradtape.testing.TensorAssertions.assertShape;
+import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
+import static dev.gradtape.testing.TensorAssertions.assertValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,15 +1,15 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorGenerators.distinctTensors;
-import static dev.gradtape.autodiff.testing.TensorGenerators.exponents;
-import static dev.gradtape.autodiff.testing.TensorGenerators.separatedPairs;
-import static dev.gradtape.autodiff.testing.TensorGenerators.shapes;
-import static dev.gradtape.autodiff.testing.TensorGenerators.tensorPairs;
-import static dev.gradtape.autodiff.testing.TensorGenerators.tensors;
+import static dev.gradtape.testing.TensorGenerators.distinctTensors;
+import static dev.gradtape.testing.TensorGenerators.exponents;
+import static dev.gradtape.testing.TensorGenerators.separatedPairs;
+import static dev.gradtape.testing.TensorGenerators.shapes;
+import static dev.gradtape.testing.TensorGenerators.tensorPairs;
+import static dev.gradtape.testing.TensorGenerators.tensors;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.gradtape.autodiff.testing.Domain;
-import dev.gradtape.autodiff.testing.TensorPair;
+import dev.gradtape.testing.Domain;
+import dev.gradtape.testing.TensorPair;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;

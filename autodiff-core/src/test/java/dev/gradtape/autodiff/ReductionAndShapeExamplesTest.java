@@ -2,7 +2,7 @@ package dev.gradtape.autodiff;
 
 import static dev.gradtape.autodiff.Backprop.run;
 import static dev.gradtape.autodiff.Backprop.vjp;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertValues;
+import static dev.gradtape.testing.TensorAssertions.assertValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.gradtape.autodiff;
 
 import static dev.gradtape.autodiff.OpGradientProperties.forAll;
-import static dev.gradtape.autodiff.testing.TensorGenerators.broadcastablePairs;
-import static dev.gradtape.autodiff.testing.TensorGenerators.shapes;
-import static dev.gradtape.autodiff.testing.TensorGenerators.tensors;
+import static dev.gradtape.testing.TensorGenerators.broadcastablePairs;
+import static dev.gradtape.testing.TensorGenerators.shapes;
+import static dev.gradtape.testing.TensorGenerators.tensors;
 
-import dev.gradtape.autodiff.testing.Domain;
-import dev.gradtape.autodiff.testing.ShapePair;
+import dev.gradtape.testing.Domain;
+import dev.gradtape.testing.ShapePair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

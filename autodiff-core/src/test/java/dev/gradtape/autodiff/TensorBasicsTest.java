@@ -1,7 +1,7 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertShape;
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertValues;
+import static dev.gradtape.testing.TensorAssertions.assertShape;
+import static dev.gradtape.testing.TensorAssertions.assertValues;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

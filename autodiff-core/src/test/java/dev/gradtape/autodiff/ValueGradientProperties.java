@@ -1,6 +1,6 @@
 package dev.gradtape.autodiff;
 
-import static dev.gradtape.autodiff.testing.TensorAssertions.assertThrowsWithMessage;
+import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;

@@ -14,12 +14,16 @@ import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.Node;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.autodiff.Value;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Dense;
 import dev.gradtape.nn.Losses;
 import dev.gradtape.nn.Parameter;
 import dev.gradtape.nn.Sequential;
 import dev.gradtape.nn.Tanh;
+import dev.gradtape.testing.Domain;
+import dev.gradtape.testing.GradCheckTheories;
+import dev.gradtape.testing.TensorGenerators;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -121,22 +125,56 @@ class DocsExamplesTest {
                         Tensor.scalar(a), Tensor.scalar(b)));
     }
 
+    // ---- docs/using-gradtape.md: generated tensors from gradtape-testing
+
+    @Test
+    void gradientsOnTensorsOfEveryRank() {
+        GradCheckTheories.assertGradients(TensorGenerators.tensors(Domain.REAL),
+                x -> new Softsign().apply(x));
+    }
+
+    @Test
+    void gradientsOfABroadcastingQuotient() {
+        // (a, b) -> softsign(a) / b, with b kept away from 0 and the shapes broadcasting
+        GradCheckTheories.assertGradients(TensorGenerators.tensorPairs(Domain.REAL, Domain.NONZERO),
+                (a, b) -> new Softsign().apply(a).div(b));
+    }
+
+    // ---- docs/using-gradtape.md: scalars with Value
+
+    @Test
+    void valueNeedsAnOpenTape() {
+        double dyda;
+        try (GradientTape tape = new GradientTape()) {
+            Value a = Value.of(2.0, "a"), b = Value.of(-3.0, "b");
+            Value y = a.mul(b).add(a.pow(2)).tanh();
+            y.backward();
+            dyda = a.grad();
+        }
+        // y = tanh(ab + a^2) = tanh(-2); dy/da = (1 - tanh^2(-2)) (b + 2a) = (1 - tanh^2(2)) * 1
+        assertEquals(1 - Math.pow(Math.tanh(2.0), 2), dyda, 1e-12);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Value.of(1.0, "x"));
+        assertTrue(e.getMessage().contains("no GradientTape is open"), e.getMessage());
+    }
+
     // ---- docs/using-gradtape.md: a training step with nn alone
 
     @Test
     void nnTrainingStepFromTheDocs() {
-        SplittableRandom rng = new SplittableRandom(7);
         Tensor x = Tensor.matrix(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
         Tensor y = Tensor.matrix(new double[][] {{0}, {1}, {1}, {2}});
+        SplittableRandom rng = new SplittableRandom(7);                 // the initial weights' seed
         Sequential model = new Sequential(new Dense(2, 8, rng), new Tanh(), new Dense(8, 1, rng));
         Adam adam = new Adam(0.01);
+        List<Parameter> params = model.trainableParameters();
+        assertEquals(model.parameters(), params); // nothing frozen: the two lists agree
         double first = Double.NaN;
         double last = Double.NaN;
         for (int step = 0; step < 200; step++) {
             try (GradientTape tape = new GradientTape()) {
-                Tensor loss = Losses.meanSquaredError(model.forward(x), y);                      // record
-                List<Tensor> grads = tape.gradient(loss, Parameter.values(model.parameters()));  // gradients
-                adam.apply(model.parameters(), grads);                                           // apply
+                Tensor loss = Losses.meanSquaredError(model.forward(x), y);           // record
+                List<Tensor> grads = tape.gradient(loss, Parameter.values(params));   // gradients
+                adam.apply(params, grads);                                            // apply
                 last = loss.item();
                 if (step == 0) {
                     first = last;

@@ -61,12 +61,12 @@ public final class Checkpoint {
      *     {@value #OPTIMIZER_PREFIX}, or a value is NaN or infinite (a checkpoint that could not
      *     be loaded is not written, so the file there before stays intact)
      */
-    public static void save(Path file, Module model, Optimizer optimizerOrNull) {
+    public static void save(Path file, Layer model, Optimizer optimizerOrNull) {
         save(file, model, optimizerOrNull, Map.of());
     }
 
     /**
-     * {@link #save(Path, Module, Optimizer)} with more strings in the file's metadata, such as a
+     * {@link #save(Path, Layer, Optimizer)} with more strings in the file's metadata, such as a
      * description of the model's architecture that lets a reader rebuild it from the file alone.
      * {@link SafeTensors#readContents} gives them back; {@link #load} ignores them.
      *
@@ -75,10 +75,10 @@ public final class Checkpoint {
      * @param optimizerOrNull the optimiser whose state is saved beside them, or null for none
      * @param extraMetadata strings to keep in the metadata; no key may be one the checkpoint
      *     writes itself (format, format_version, optimizer, data_crc32c)
-     * @throws IllegalArgumentException as {@link #save(Path, Module, Optimizer)} does, and if a
+     * @throws IllegalArgumentException as {@link #save(Path, Layer, Optimizer)} does, and if a
      *     key of {@code extraMetadata} is reserved or empty, or a value is null
      */
-    public static void save(Path file, Module model, Optimizer optimizerOrNull, Map<String, String> extraMetadata) {
+    public static void save(Path file, Layer model, Optimizer optimizerOrNull, Map<String, String> extraMetadata) {
         Objects.requireNonNull(model, "Checkpoint.save: model is null");
         Objects.requireNonNull(extraMetadata, "Checkpoint.save: extra metadata is null");
         for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
@@ -144,7 +144,7 @@ public final class Checkpoint {
      *     both shapes), holds a NaN or infinite value, or holds no or unsuitable optimiser state;
      *     nothing has changed then
      */
-    public static void load(Path file, Module model, Optimizer optimizerOrNull) {
+    public static void load(Path file, Layer model, Optimizer optimizerOrNull) {
         Objects.requireNonNull(model, "Checkpoint.load: model is null");
         String where = "Checkpoint.load(" + file + "): ";
         SafeTensors.Contents contents = SafeTensors.readContents(file);

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  * backward rules give dL/dW = x^T dL/dy, dL/db = sum over the batch of dL/dy and
  * dL/dx = dL/dy W^T.
  */
-public final class Dense implements Module {
+public final class Dense implements Layer {
     private final int in;
     private final int out;
     private final Parameter kernel;

@@ -12,8 +12,8 @@ import java.util.Set;
  * are named {@code "<index>.<name>"} after the layer that owns them ("0.kernel", "2.bias"; a
  * nested Sequential gives "1.0.kernel"), so names are unique within the model.
  */
-public final class Sequential implements Module {
-    private final List<Module> layers;
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
     private final List<Parameter> parameters;
 
     /**
@@ -21,7 +21,7 @@ public final class Sequential implements Module {
      *
      * @param layers the layers, applied first to last
      */
-    public Sequential(Module... layers) {
+    public Sequential(Layer... layers) {
         this(List.of(layers));
     }
 
@@ -32,7 +32,7 @@ public final class Sequential implements Module {
      * @throws IllegalArgumentException if there are no layers, or the same parameter appears
      *     twice (a layer added twice would share its weights silently)
      */
-    public Sequential(List<Module> layers) {
+    public Sequential(List<Layer> layers) {
         Objects.requireNonNull(layers, "Sequential: layers is null");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("Sequential: no layers given; pass at least one");
@@ -63,14 +63,14 @@ public final class Sequential implements Module {
     }
 
     /** {@return the layers, in order} */
-    public List<Module> layers() {
+    public List<Layer> layers() {
         return layers;
     }
 
     @Override
     public Tensor forward(Tensor input) {
         Tensor x = input;
-        for (Module layer : layers) {
+        for (Layer layer : layers) {
             x = layer.forward(x);
         }
         return x;
@@ -96,7 +96,7 @@ public final class Sequential implements Module {
     public String toString() {
         StringBuilder sb = new StringBuilder("Sequential(\n");
         for (int i = 0; i < layers.size(); i++) {
-            Module layer = layers.get(i);
+            Layer layer = layers.get(i);
             String text = layer.toString().replace("\n", "\n  ");
             sb.append("  (").append(i).append("): ").append(text);
             long n = layer.parameterCount();

@@ -7,7 +7,7 @@ import java.util.List;
  * The activation 1 / (1 + e^-x) elementwise, computed stably; its gradient is s (1 - s). It has no
  * parameters; on the tape it is the single primitive {@code Tensor.sigmoid}.
  */
-public final class Sigmoid implements Module {
+public final class Sigmoid implements Layer {
     /** The activation; it has nothing to configure. */
     public Sigmoid() {
     }

@@ -7,7 +7,7 @@ import java.util.List;
  * The activation log(1 + e^x) elementwise, without overflow; its gradient is sigmoid(x). It has no
  * parameters; on the tape it is the single primitive {@code Tensor.softplus}.
  */
-public final class Softplus implements Module {
+public final class Softplus implements Layer {
     /** The activation; it has nothing to configure. */
     public Softplus() {
     }

@@ -14,7 +14,7 @@ public final class Training {
     }
 
     /**
-     * The step of {@link #step(Module, Loss, Optimizer, Tensor, Tensor)}, compiled: the returned
+     * The step of {@link #step(Layer, Loss, Optimizer, Tensor, Tensor)}, compiled: the returned
      * {@link TrainingStep} records it once per batch shape and then re-runs it without building
      * a graph, with the same numbers bit for bit.
      *
@@ -30,7 +30,7 @@ public final class Training {
      * @param optimizer the optimiser that applies the gradients
      * @return the compiled step, which records on its first batch of each shape
      */
-    public static TrainingStep compile(Module model, Loss loss, Optimizer optimizer) {
+    public static TrainingStep compile(Layer model, Loss loss, Optimizer optimizer) {
         return new TrainingStep(model, loss, optimizer);
     }
 
@@ -45,12 +45,12 @@ public final class Training {
      * @return the loss before the update
      * @throws IllegalArgumentException if the loss is not a single element
      */
-    public static double step(Module model, Loss loss, Optimizer optimizer, Tensor x, Tensor y) {
+    public static double step(Layer model, Loss loss, Optimizer optimizer, Tensor x, Tensor y) {
         return step(model, loss, optimizer, x, y, Double.POSITIVE_INFINITY);
     }
 
     /**
-     * Like {@link #step(Module, Loss, Optimizer, Tensor, Tensor)}, clipping the gradients to
+     * Like {@link #step(Layer, Loss, Optimizer, Tensor, Tensor)}, clipping the gradients to
      * global norm {@code maxGradNorm} first (infinity for none); a non-finite gradient norm
      * throws an {@link ArithmeticException} and leaves the parameters unchanged.
      *
@@ -62,7 +62,7 @@ public final class Training {
      * @param maxGradNorm the largest global gradient norm let through
      * @return the loss before the update
      */
-    public static double step(Module model, Loss loss, Optimizer optimizer, Tensor x, Tensor y,
+    public static double step(Layer model, Loss loss, Optimizer optimizer, Tensor x, Tensor y,
             double maxGradNorm) {
         List<Parameter> params = model.trainableParameters();
         try (GradientTape tape = new GradientTape()) {

@@ -26,7 +26,7 @@ public final class TrainingStep {
     /** Compiled steps kept at most (by shape); the least recently used is dropped first. */
     public static final int CAPACITY = 4;
 
-    private final Module model;
+    private final Layer model;
     private final Loss loss;
     private final Optimizer optimizer;
     private final Map<Key, Compiled> cache = new LinkedHashMap<>(8, 0.75f, true) {
@@ -44,7 +44,7 @@ public final class TrainingStep {
             List<TensorView> gradients) {
     }
 
-    TrainingStep(Module model, Loss loss, Optimizer optimizer) {
+    TrainingStep(Layer model, Loss loss, Optimizer optimizer) {
         this.model = Objects.requireNonNull(model, "Training.compile: model is null");
         this.loss = Objects.requireNonNull(loss, "Training.compile: loss is null");
         this.optimizer = Objects.requireNonNull(optimizer, "Training.compile: optimizer is null");

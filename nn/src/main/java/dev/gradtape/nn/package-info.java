@@ -4,7 +4,7 @@
  *
  * <p>A {@link dev.gradtape.nn.Parameter} is a named, mutable holder of a tensor that an open
  * {@link dev.gradtape.autodiff.GradientTape} watches whenever it is read. A
- * {@link dev.gradtape.nn.Module} is a forward function plus its parameters; {@link
+ * {@link dev.gradtape.nn.Layer} is a forward function plus its parameters; {@link
  * dev.gradtape.nn.Dense}, the activations and {@link dev.gradtape.nn.Sequential} build MLPs from
  * ordinary tensor operations, so every layer is recorded on the tape like any other expression.
  * {@link dev.gradtape.nn.Optimizer}s ({@link dev.gradtape.nn.Adam}, {@link dev.gradtape.nn.Sgd},

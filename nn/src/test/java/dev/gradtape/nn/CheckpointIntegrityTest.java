@@ -32,7 +32,7 @@ class CheckpointIntegrityTest {
         return new Sequential(new Dense(3, 4, rng), new Tanh(), new Dense(4, 2, rng));
     }
 
-    private static Map<String, Tensor> snapshot(Module model, Optimizer opt) {
+    private static Map<String, Tensor> snapshot(Layer model, Optimizer opt) {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             m.put(p.name(), p.value());

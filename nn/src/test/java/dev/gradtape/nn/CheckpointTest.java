@@ -34,14 +34,14 @@ class CheckpointTest {
         return new Tensor[] {x, x.sum(1, true).tanh().broadcastTo(8, 2).mul(Tensor.vector(1, -1))};
     }
 
-    private static void train(Module model, Optimizer opt, int from, int to) {
+    private static void train(Layer model, Optimizer opt, int from, int to) {
         for (int k = from; k < to; k++) {
             Tensor[] b = batch(k);
             Training.step(model, Losses::meanSquaredError, opt, b[0], b[1]);
         }
     }
 
-    private static Map<String, Tensor> snapshot(Module model) {
+    private static Map<String, Tensor> snapshot(Layer model) {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             m.put(p.name(), p.value());
@@ -155,7 +155,7 @@ class CheckpointTest {
     // ---------------------------------------------------------------- bad input changes nothing
 
     /** Asserts that loading {@code file} throws with all {@code fragments} and changes nothing. */
-    private static CheckpointException rejectsUnchanged(Path file, Module model, Optimizer opt,
+    private static CheckpointException rejectsUnchanged(Path file, Layer model, Optimizer opt,
             String... fragments) {
         Map<String, Tensor> before = snapshot(model);
         Map<String, Tensor> stateBefore = opt == null ? Map.of() : opt.state();
@@ -170,7 +170,7 @@ class CheckpointTest {
         return e;
     }
 
-    private Path saved(Module model, Optimizer opt) {
+    private Path saved(Layer model, Optimizer opt) {
         Path file = dir.resolve("saved.safetensors");
         Checkpoint.save(file, model, opt);
         return file;
@@ -256,7 +256,7 @@ class CheckpointTest {
     }
 
     /** A trained model and its Adam, and their tensors as a checkpoint names them. */
-    private static Map<String, Tensor> checkpointTensors(Module model, Adam adam) {
+    private static Map<String, Tensor> checkpointTensors(Layer model, Adam adam) {
         train(model, adam, 0, 2);
         Map<String, Tensor> all = new LinkedHashMap<>(snapshot(model));
         for (Map.Entry<String, Tensor> e : adam.state().entrySet()) {
@@ -398,7 +398,7 @@ class CheckpointTest {
     @Test
     void duplicate_names_cannot_be_saved() {
         Dense d = new Dense(1, 1, new SplittableRandom(0));
-        Module twoLayers = new Module() {
+        Layer twoLayers = new Layer() {
             private final Dense e = new Dense(1, 1, new SplittableRandom(1));
 
             @Override

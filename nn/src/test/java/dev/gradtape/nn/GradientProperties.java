@@ -48,11 +48,11 @@ class GradientProperties {
 
     @Test
     void every_activation() {
-        List<Supplier<Module>> activations = List.of(ReLU::new, Tanh::new, Sigmoid::new, Softplus::new);
+        List<Supplier<Layer>> activations = List.of(ReLU::new, Tanh::new, Sigmoid::new, Softplus::new);
         qt().withFixedSeed(SEED).withExamples(EXAMPLES).forAll(integers().between(1, 6), integers().between(1, 6),
                 integers().between(0, activations.size() - 1), longs().all())
                 .checkAssert((batch, width, which, seed) -> {
-                    Module act = activations.get(which).get();
+                    Layer act = activations.get(which).get();
                     Tensor x = awayFromZero(new SplittableRandom(seed), batch, width).mul(3);
                     GradCheck.defaults().assertGradients(xs -> act.forward(xs.get(0)), x);
                 });

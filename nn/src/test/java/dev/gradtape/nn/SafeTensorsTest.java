@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.testing.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -366,7 +367,7 @@ class SafeTensorsTest {
         String big = "{\"w\":{\"dtype\":\"F64\",\"shape\":[12582912],\"data_offsets\":[0,100663296]}}";
         Path tensors = sparse("tensors.safetensors", file(big, 0), 8 + big.length() + 100_663_296L);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("java.class.path"), ReadUnderSmallHeap.class.getName(),
+                "-Xmx64m", "-cp", ChildJvm.classPath(ReadUnderSmallHeap.class), ReadUnderSmallHeap.class.getName(),
                 fits.toString(), beyond.toString(), tensors.toString()).redirectErrorStream(true).start();
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertEquals(0, p.waitFor(), String.join("\n", lines));

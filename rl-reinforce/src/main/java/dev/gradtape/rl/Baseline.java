@@ -1,6 +1,6 @@
 package dev.gradtape.rl;
 
-import dev.gradtape.nn.Module;
+import dev.gradtape.nn.Layer;
 import dev.gradtape.nn.Optimizer;
 import java.util.Objects;
 
@@ -79,7 +79,7 @@ public sealed interface Baseline {
      * @param targetScale the network fits targetScale * G (for example 1 - discount, so targets
      *     are the size of one reward), and its prediction is divided by it again; > 0
      */
-    record ValueNetwork(Module network, Optimizer optimizer, int epochs, int minibatchSize,
+    record ValueNetwork(Layer network, Optimizer optimizer, int epochs, int minibatchSize,
             boolean timeFeature, double targetScale) implements Baseline {
         /**
          * Checks the settings.

@@ -6,7 +6,7 @@ import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Dense;
 import dev.gradtape.nn.Initializer;
 import dev.gradtape.nn.Initializers;
-import dev.gradtape.nn.Module;
+import dev.gradtape.nn.Layer;
 import dev.gradtape.nn.Parameter;
 import dev.gradtape.nn.ReLU;
 import dev.gradtape.nn.Sequential;
@@ -31,17 +31,17 @@ import java.util.random.RandomGenerator;
  * </pre>
  *
  * The optional floor is added, not clamped, so sigma keeps a gradient everywhere. The policy is
- * a {@link Module}: {@link #forward} gives the mean, {@link #parameters} lists the body's
+ * a {@link Layer}: {@link #forward} gives the mean, {@link #parameters} lists the body's
  * parameters under "body.", then "mu.kernel", "mu.bias", and "sigma.kernel", "sigma.bias" or
  * "logStd".
  */
-public final class GaussianPolicy implements Module {
+public final class GaussianPolicy implements Layer {
     /** The article's sigma-head bias: softplus(0.55) = 1.0055. */
     public static final double ARTICLE_SIGMA_BIAS = 0.55;
     /** The bias with softplus(b) = 1 exactly: ln(e - 1) = 0.5413. */
     public static final double UNIT_SIGMA_BIAS = Math.log(Math.E - 1);
 
-    private final Module body;
+    private final Layer body;
     private final int observationSize;
     private final int actionSize;
     private final Dense muHead;
@@ -113,7 +113,7 @@ public final class GaussianPolicy implements Module {
      */
     public static GaussianPolicy article(long seed, double sigmaBias, double sigmaFloor) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Module body = new Sequential(
+        Layer body = new Sequential(
                 new Dense(1, 5, Initializers.heNormal(), Initializers.zeros(), rng), new ReLU(),
                 new Dense(5, 5, Initializers.heNormal(), Initializers.zeros(), rng), new ReLU());
         return builder().setBody(body, 1, 5).setActionSize(1).optSoftplusSigma(sigmaBias)
@@ -140,7 +140,7 @@ public final class GaussianPolicy implements Module {
      * @return the body, mapping (batch, in) to (batch, hidden[k-1])
      */
     public static Sequential reluBody(int in, int[] hidden, RandomGenerator rng) {
-        List<Module> layers = new ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         int width = in;
         for (int h : hidden) {
             layers.add(new Dense(width, h, new OrthogonalInitializer(Math.sqrt(2)), Initializers.zeros(), rng));
@@ -290,7 +290,7 @@ public final class GaussianPolicy implements Module {
     }
 
     /** {@return the body network} */
-    public Module body() {
+    public Layer body() {
         return body;
     }
 
@@ -326,7 +326,7 @@ public final class GaussianPolicy implements Module {
      * head with zero kernel, no floor, no observation scaling.
      */
     public static final class Builder {
-        private Module body;
+        private Layer body;
         private int observationSize = -1;
         private int featureSize = -1;
         private int actionSize = -1;
@@ -342,14 +342,14 @@ public final class GaussianPolicy implements Module {
 
         /**
          * The body network, mapping (batch, observationSize) to (batch, featureSize); an identity
-         * module makes a linear policy (then featureSize = observationSize).
+         * layer makes a linear policy (then featureSize = observationSize).
          *
          * @param body the body network
          * @param observationSize the length of an observation, the body's input width
          * @param featureSize the body's output width, the heads' input width
          * @return this builder
          */
-        public Builder setBody(Module body, int observationSize, int featureSize) {
+        public Builder setBody(Layer body, int observationSize, int featureSize) {
             this.body = Objects.requireNonNull(body, "GaussianPolicy.Builder: body is null");
             this.observationSize = observationSize;
             this.featureSize = featureSize;

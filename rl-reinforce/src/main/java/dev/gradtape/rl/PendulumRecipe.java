@@ -3,8 +3,8 @@ package dev.gradtape.rl;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.nn.Dense;
 import dev.gradtape.nn.Initializers;
+import dev.gradtape.nn.Layer;
 import dev.gradtape.nn.LearningRateSchedule;
-import dev.gradtape.nn.Module;
 import dev.gradtape.nn.ReLU;
 import dev.gradtape.nn.Sequential;
 import java.util.SplittableRandom;
@@ -73,7 +73,7 @@ public final class PendulumRecipe {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5eedL);
         long updates = updates(episodes);
         int minibatchesPerUpdate = (EPISODES_PER_UPDATE * Pendulum.MAX_STEPS + 255) / 256;
-        Module value = new Sequential(
+        Layer value = new Sequential(
                 new Dense(4, 64, new OrthogonalInitializer(Math.sqrt(2)), Initializers.zeros(), rng), new ReLU(),
                 new Dense(64, 64, new OrthogonalInitializer(Math.sqrt(2)), Initializers.zeros(), rng), new ReLU(),
                 new Dense(64, 1, new OrthogonalInitializer(1.0), Initializers.zeros(), rng));

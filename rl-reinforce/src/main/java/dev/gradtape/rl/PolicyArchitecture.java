@@ -3,7 +3,7 @@ package dev.gradtape.rl;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.nn.Dense;
 import dev.gradtape.nn.Initializers;
-import dev.gradtape.nn.Module;
+import dev.gradtape.nn.Layer;
 import dev.gradtape.nn.ReLU;
 import dev.gradtape.nn.Sequential;
 import dev.gradtape.nn.Sigmoid;
@@ -82,9 +82,9 @@ public record PolicyArchitecture(int[] layers, Activation activation, Sigma sigm
         SOFTPLUS(Softplus.class, Softplus::new);
 
         private final Class<?> type;
-        private final Supplier<? extends Module> factory;
+        private final Supplier<? extends Layer> factory;
 
-        Activation(Class<?> type, Supplier<? extends Module> factory) {
+        Activation(Class<?> type, Supplier<? extends Layer> factory) {
             this.type = type;
             this.factory = factory;
         }
@@ -206,7 +206,7 @@ public record PolicyArchitecture(int[] layers, Activation activation, Sigma sigm
      */
     public GaussianPolicy newPolicy() {
         SplittableRandom rng = new SplittableRandom(0);
-        List<Module> body = new ArrayList<>();
+        List<Layer> body = new ArrayList<>();
         for (int i = 1; i < layers.length - 1; i++) {
             body.add(new Dense(layers[i - 1], layers[i], Initializers.zeros(), Initializers.zeros(), rng));
             body.add(activation.factory.get());

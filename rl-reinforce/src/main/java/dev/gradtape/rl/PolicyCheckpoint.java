@@ -27,7 +27,7 @@ public final class PolicyCheckpoint {
      * @param policy the policy, whose architecture {@link PolicyArchitecture#of} can describe
      * @param optimizerOrNull the optimiser whose state is saved beside it, or null for none
      * @throws IllegalArgumentException if the architecture cannot be described, or as
-     *     {@link Checkpoint#save(Path, dev.gradtape.nn.Module, Optimizer)} throws
+     *     {@link Checkpoint#save(Path, dev.gradtape.nn.Layer, Optimizer)} throws
      */
     public static void save(Path file, GaussianPolicy policy, Optimizer optimizerOrNull) {
         Checkpoint.save(file, policy, optimizerOrNull, PolicyArchitecture.of(policy).toMetadata());

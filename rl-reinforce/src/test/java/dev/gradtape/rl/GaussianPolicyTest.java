@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.nn.Layer;
 import dev.gradtape.nn.Parameter;
-import dev.gradtape.nn.Module;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class GaussianPolicyTest {
     /** A body without parameters that passes its input through: a linear policy. */
-    private static final Module IDENTITY = new Module() {
+    private static final Layer IDENTITY = new Layer() {
         @Override
         public Tensor forward(Tensor input) {
             return input;

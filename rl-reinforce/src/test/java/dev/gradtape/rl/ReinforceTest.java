@@ -13,6 +13,7 @@ import dev.gradtape.nn.Initializers;
 import dev.gradtape.nn.Parameter;
 import dev.gradtape.nn.ReLU;
 import dev.gradtape.nn.Sequential;
+import dev.gradtape.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class ReinforceTest {
     void sameSeedGivesTheSameParametersInAnotherJvm() throws Exception {
         String here = ParameterHash.articleRun(42, 1000);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java.toString(), "-cp", ChildJvm.classPath(ParameterHash.class),
                 ParameterHash.class.getName(), "42", "1000").redirectErrorStream(true).start();
         String out;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

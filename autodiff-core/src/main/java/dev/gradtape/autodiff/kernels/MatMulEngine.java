@@ -2,6 +2,8 @@ package dev.gradtape.autodiff.kernels;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -327,19 +329,23 @@ public final class MatMulEngine {
     }
 
     /**
-     * The vector-API loops, or null when the JVM was started without the incubator module. The
-     * class is looked up by name because it is compiled separately (with the module), and loading
-     * it without the module would fail.
+     * The vector-API loops, or null. They come from the module {@code dev.gradtape.autodiff.vector}
+     * (artifact gradtape-vector) as a {@link MatMulLoops} service, and only when the JVM has
+     * {@code jdk.incubator.vector}: on the class path the provider's class would fail to link
+     * without it. On the module path, requiring the vector module resolves the incubator module
+     * too.
      */
     private static MatMulLoops loadVectorLoops() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return null;
         }
         try {
-            return (MatMulLoops) Class.forName("dev.gradtape.autodiff.kernels.MatMulVectorKernel")
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
+            for (MatMulLoops loops : ServiceLoader.load(MatMulLoops.class, MatMulEngine.class.getClassLoader())) {
+                return loops;
+            }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            // a provider that cannot load: the plain loops serve
         }
+        return null;
     }
 }

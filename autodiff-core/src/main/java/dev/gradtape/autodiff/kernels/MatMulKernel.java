@@ -24,11 +24,14 @@ package dev.gradtape.autodiff.kernels;
  * in docs/benchmarks/kernels.md). The vector-API kernel is the fast path. Blocks of {@link #KC} x {@link #NC} of B stay in the L2 cache while all rows of the range
  * pass over them.
  */
-final class MatMulKernel {
-    /** Rows of B (the k extent) per block; a multiple of 4 so the groups of four never straddle blocks. */
-    static final int KC = 128;
+public final class MatMulKernel {
+    /**
+     * Rows of B (the k extent) per block; a multiple of 4 so the groups of four never straddle
+     * blocks. Public for the vector kernel's module, which blocks the same way.
+     */
+    public static final int KC = 128;
     /** Columns of B and C per block. */
-    static final int NC = 256;
+    public static final int NC = 256;
 
     /** Multiply-adds up to which a product is computed by {@link #multiplySmall}. */
     static final long SMALL_MACS = 1024;

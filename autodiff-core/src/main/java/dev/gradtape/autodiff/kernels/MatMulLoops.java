@@ -3,8 +3,12 @@ package dev.gradtape.autodiff.kernels;
 /**
  * One implementation of the matrix-product loops: the plain-Java {@link MatMulKernel} or the
  * vector-API kernel. {@link MatMulEngine} picks one and shares rows among threads.
+ *
+ * <p>It is the service that the module {@code dev.gradtape.autodiff.vector} provides (the only
+ * module this package is exported to): the vector kernel needs {@code jdk.incubator.vector},
+ * which autodiff-core itself never reads, so that the core compiles and documents without it.
  */
-interface MatMulLoops {
+public interface MatMulLoops {
     /**
      * Overwrites rows {@code [i0, i1)} of C (n x m, row-major at {@code offC}) with those rows of
      * op(A) op(B), where op(A) is n x k and op(B) is k x m. A is stored n x k, or k x n when

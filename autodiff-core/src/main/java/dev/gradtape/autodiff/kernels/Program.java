@@ -16,6 +16,8 @@ public final class Program {
     private final double[][] constants;
 
     /**
+     * A program of {@code kernels.length} steps over {@code sizes.length} buffers.
+     *
      * @param kernels one kernel per step
      * @param inputs the buffers each step reads
      * @param outputs the buffer each step writes

@@ -1,0 +1,123 @@
+package dev.gradtape.autodiff.vector;
+
+import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.GradCheck;
+import dev.gradtape.autodiff.Shape;
+import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.autodiff.kernels.MatMulEngine;
+import dev.gradtape.testing.MatMulReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector-API matmul kernel. Surefire runs this module's tests on the module path, patched
+ * into dev.gradtape.autodiff.vector, in a JVM started with {@code --add-modules jdk.incubator.vector}
+ * and the property {@code gradtape.test.expectVector} (see gradtape-vector/pom.xml), where
+ * autodiff-core must have found the kernel through ServiceLoader; in a JVM without the module
+ * (an IDE, say) the class is skipped. The kernel is compared with the naive triple loop and with the plain
+ * kernel (equal to round-off), and checked for bit-identical results across runs and thread
+ * counts.
+ */
+class MatMulVectorKernelProperties {
+    private int savedThreads;
+
+    @BeforeEach
+    void vectorPath() {
+        savedThreads = ComputeConfig.threads();
+        if (Boolean.getBoolean("gradtape.test.expectVector")) {
+            assertTrue(ComputeConfig.vectorAvailable(), "this run started the JVM with"
+                    + " --add-modules jdk.incubator.vector, so the vector kernel must load");
+        }
+        // Elsewhere (for example an IDE, or -Dtest=... in the default surefire run) skip.
+        assumeTrue(ComputeConfig.vectorAvailable(), "the JVM was started without jdk.incubator.vector");
+        ComputeConfig.setVectorEnabled(true);
+        assertEquals("vector", ComputeConfig.matmulPath());
+    }
+
+    @AfterEach
+    void restore() {
+        ComputeConfig.setThreads(savedThreads);
+        ComputeConfig.setVectorEnabled(true);
+    }
+
+    @Test
+    void random_shapes_match_the_triple_loop_and_the_plain_kernel() {
+        qt().withExamples(200).forAll(integers().between(1, 70), integers().between(0, 300),
+                integers().between(1, 70), integers().between(0, 7)).checkAssert((n, k, m, flags) -> {
+                    boolean ta = (flags & 1) != 0;
+                    boolean tb = (flags & 2) != 0;
+                    ComputeConfig.setThreads((flags & 4) != 0 ? 2 : 1);
+                    long seed = 1000003L * n + 1009L * k + m;
+                    double[] a = MatMulReference.random(seed, n * k);
+                    double[] b = MatMulReference.random(~seed, k * m);
+                    double[] naive = MatMulReference.naive(a, ta, b, tb, n, k, m);
+                    double[] vector = engine(a, ta, b, tb, n, k, m);
+                    ComputeConfig.setVectorEnabled(false);
+                    double[] plain = engine(a, ta, b, tb, n, k, m);
+                    ComputeConfig.setVectorEnabled(true);
+                    MatMulReference.assertClose(naive, vector, a, ta, b, tb, n, k, m, "vector kernel");
+                    // The vector loops themselves, also below the engine's multiplySmall threshold.
+                    double[] direct = new double[n * m];
+                    new MatMulVectorKernel().multiply(a, 0, ta, b, 0, tb, direct, 0, n, k, m, 0, n);
+                    MatMulReference.assertClose(naive, direct, a, ta, b, tb, n, k, m, "vector loops");
+                    MatMulReference.assertClose(plain, vector, a, ta, b, tb, n, k, m, "vector vs plain");
+                });
+    }
+
+    @Test
+    void large_and_thin_shapes_match_the_triple_loop() {
+        int[][] shapes = {{1, 5, 5}, {5, 5, 1}, {1, 513, 1}, {256, 256, 256}, {257, 129, 263}, {256, 64, 8},
+            {8, 256, 256}, {3, 1000, 17}};
+        for (int[] s : shapes) {
+            for (int flags = 0; flags < 4; flags++) {
+                for (int t = 1; t <= 2; t++) {
+                    ComputeConfig.setThreads(t);
+                    boolean ta = (flags & 1) != 0;
+                    boolean tb = (flags & 2) != 0;
+                    double[] a = MatMulReference.random(s[0], s[0] * s[1]);
+                    double[] b = MatMulReference.random(s[2] + 77, s[1] * s[2]);
+                    MatMulReference.assertClose(MatMulReference.naive(a, ta, b, tb, s[0], s[1], s[2]),
+                            engine(a, ta, b, tb, s[0], s[1], s[2]), a, ta, b, tb,
+                            s[0], s[1], s[2], "vector kernel, threads=" + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void results_are_bit_identical_across_runs_and_thread_counts() {
+        double[] a = MatMulReference.random(5, 259 * 131);
+        double[] b = MatMulReference.random(6, 131 * 270);
+        ComputeConfig.setThreads(1);
+        double[] one = engine(a, true, b, false, 259, 131, 270);
+        for (int t = 1; t <= 4; t++) {
+            ComputeConfig.setThreads(t);
+            for (int run = 0; run < 2; run++) {
+                assertArrayEquals(one, engine(a, true, b, false, 259, 131, 270),
+                        "threads=" + t + " run " + run);
+            }
+        }
+    }
+
+    @Test
+    void gradients_through_the_vector_kernel_pass_the_gradient_check() {
+        GradCheck.defaults().assertGradients(in -> in.get(0).matmul(in.get(1)).tanh().matmul(in.get(2)),
+                Tensor.randn(1, 2, 9, 17), Tensor.randn(2, 17, 19), Tensor.randn(3, 19, 5));
+    }
+
+    /** C = op(A) op(B) through the engine (the path and threads currently configured). */
+    static double[] engine(double[] a, boolean ta, double[] b, boolean tb, int n, int k, int m) {
+        double[] c = new double[n * m];
+        MatMulEngine.multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
+        return c;
+    }
+}
