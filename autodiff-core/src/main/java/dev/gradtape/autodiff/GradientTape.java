@@ -35,8 +35,7 @@ import java.util.Objects;
 public final class GradientTape implements AutoCloseable {
     private final boolean persistent;
     private final boolean watchAccessedVariables;
-    private final ArrayList<Node> record = new ArrayList<>();
-    private final Slots slots = new Slots(this);
+    private final Record record = new Record(this);
     private final Thread owner = Thread.currentThread();
     private boolean recording = true;
     private boolean closed;
@@ -85,7 +84,7 @@ public final class GradientTape implements AutoCloseable {
     public Tensor watch(Tensor t) {
         Objects.requireNonNull(t, "GradientTape.watch: tensor is null");
         checkOpen("watch");
-        slots.add(t);
+        record.slots.add(t);
         return t;
     }
 
@@ -102,34 +101,10 @@ public final class GradientTape implements AutoCloseable {
         for (int i = state.floor, n = open.size(); i < n; i++) {
             GradientTape tape = open.get(i);
             if (tape.watchAccessedVariables && tape.isRecording()) {
-                tape.slots.add(t);
+                tape.record.slots.add(t);
             }
         }
         return t;
-    }
-
-    /**
-     * Records {@code op}'s application on every recording tape of this thread that tracks one of
-     * its inputs: the one place where the graph grows.
-     */
-    static Tensor record(Op op, Tensor[] inputs, Tensor output) {
-        TapeState state = TapeState.get();
-        Node node = null;
-        for (int k = state.floor, n = state.open.size(); k < n; k++) {
-            GradientTape tape = state.open.get(k);
-            if (tape.isRecording() && tape.tracksAny(inputs)) {
-                if (node == null) {
-                    node = new Node(op, inputs, output, null);
-                    output.creator = node;
-                }
-                tape.record.add(node);
-                tape.slots.addNew(output);
-            }
-        }
-        if (state.anomaly()) {
-            Anomaly.checkForward(op, inputs, output, state);
-        }
-        return output;
     }
 
     /**
@@ -157,7 +132,7 @@ public final class GradientTape implements AutoCloseable {
      * @param t the tensor to look up, by identity
      */
     public boolean isTracked(Tensor t) {
-        return slots.tracks(t);
+        return record.slots.tracks(t);
     }
 
     /** {@return true for a tape created with {@link #persistent()} or as persistent} */
@@ -167,7 +142,7 @@ public final class GradientTape implements AutoCloseable {
 
     /** {@return the number of operations recorded so far} */
     public int size() {
-        return record.size();
+        return record.nodes.size();
     }
 
     /**
@@ -258,69 +233,21 @@ public final class GradientTape implements AutoCloseable {
         }
         used = true;
         try {
-            Tensor[] grads = backward(target, seed);
+            recording = false; // the walk's own operations are recorded by outer tapes only
+            Tensor[] grads = record.backward(target, seed, observer);
             List<Tensor> result = new ArrayList<>(sources.size());
             for (Tensor s : sources) {
-                int slot = slots.of(s);
+                int slot = record.slots.of(s);
                 Tensor g = slot >= 0 ? grads[slot] : null;
                 result.add(g != null ? g : s == target ? seed : Tensor.zeros(s.shape));
             }
             return result;
         } finally {
+            recording = !closed;
             if (!persistent) {
                 release(); // a tape that is not persistent has served its purpose
             }
         }
-    }
-
-    /**
-     * The reverse walk: visits the recorded nodes from last to first, and each node that received
-     * a gradient sends its inputs their shares, which are summed per tensor in the order they
-     * arrive. Returns the gradient of every slot (null where none arrived).
-     */
-    private Tensor[] backward(Tensor target, Tensor seed) {
-        Tensor[] grads = new Tensor[slots.count()];
-        int targetSlot = slots.of(target);
-        if (targetSlot < 0) {
-            return grads;
-        }
-        grads[targetSlot] = seed;
-        boolean wasRecording = recording;
-        recording = false; // the walk's own operations are recorded by outer tapes only
-        TapeState state = TapeState.get();
-        try {
-            for (int i = record.size() - 1; i >= 0; i--) {
-                Node node = record.get(i);
-                Tensor g = grads[slots.of(node.output)];
-                if (g == null) {
-                    continue;
-                }
-                Tensor[] inputs = node.inputs;
-                boolean[] needs = new boolean[inputs.length];
-                for (int j = 0; j < inputs.length; j++) {
-                    needs[j] = node.op.sendsGradient(j) && slots.tracks(inputs[j]);
-                }
-                state.inBackwardOf = node;
-                Tensor[] inputGrads = node.backward(g, needs);
-                state.inBackwardOf = null;
-                if (state.anomaly()) {
-                    Anomaly.checkBackward(node, g, inputGrads);
-                }
-                if (observer != null) {
-                    observer.onStep(node, g, java.util.Arrays.asList(inputGrads.clone()));
-                }
-                for (int j = 0; j < inputs.length; j++) {
-                    if (needs[j] && inputGrads[j] != null) {
-                        int s = slots.of(inputs[j]);
-                        grads[s] = grads[s] == null ? inputGrads[j] : grads[s].add(inputGrads[j]);
-                    }
-                }
-            }
-        } finally {
-            state.inBackwardOf = null;
-            recording = wasRecording;
-        }
-        return grads;
     }
 
     /**
@@ -337,18 +264,23 @@ public final class GradientTape implements AutoCloseable {
      */
     public CompiledStep compile(Tensor target, List<Variable> variables, List<Tensor> inputs) {
         checkOpen("compile");
-        return StepCompiler.compile(released ? null : List.copyOf(record), target, variables, inputs,
+        return StepCompiler.compile(released ? null : List.copyOf(record.nodes), target, variables, inputs,
                 this::isTracked);
     }
 
     /** Appends a node another tape recorded: how {@link StepCompiler} walks a record again. */
     void adopt(Node node) {
-        record.add(node);
-        slots.add(node.output);
+        record.nodes.add(node);
+        record.slots.add(node.output);
     }
 
     /** The recorded nodes, in creation order. */
     List<Node> nodes() {
+        return record.nodes;
+    }
+
+    /** The record: the nodes and the slots. */
+    Record record() {
         return record;
     }
 
@@ -382,20 +314,11 @@ public final class GradientTape implements AutoCloseable {
         return released;
     }
 
-    private boolean tracksAny(Tensor[] inputs) {
-        for (Tensor t : inputs) {
-            if (slots.tracks(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void release() {
         released = true;
         recording = false;
-        record.clear();
-        slots.release();
+        record.nodes.clear();
+        record.slots.release();
     }
 
     private void checkOpen(String what) {

@@ -54,7 +54,7 @@ abstract class Op {
         Shape s = shape(shapes);
         Tensor out = new Tensor(s, new double[s.size()]);
         kernel(shapes, s).run(data, out.data);
-        return GradientTape.record(this, inputs, out);
+        return Record.record(this, inputs, out);
     }
 
     @Override

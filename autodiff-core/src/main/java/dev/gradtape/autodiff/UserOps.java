@@ -33,7 +33,7 @@ final class UserOps {
         @Override
         Tensor apply(Tensor... inputs) {
             Tensor r = computePaused(inputs);
-            return GradientTape.record(this, inputs, new Tensor(r.shape, r.data));
+            return Record.record(this, inputs, new Tensor(r.shape, r.data));
         }
 
         private Tensor computePaused(Tensor[] inputs) {
