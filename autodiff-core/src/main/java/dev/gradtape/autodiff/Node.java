@@ -85,6 +85,14 @@ public final class Node {
         } finally {
             needs = null;
         }
+        return checked(grads);
+    }
+
+    /**
+     * {@code grads} once checked against the contract: one gradient per input, each null or of
+     * its input's shape.
+     */
+    Tensor[] checked(Tensor[] grads) {
         if (grads == null || grads.length != inputs.length) {
             throw new IllegalStateException(name() + ": backward must return one gradient per input ("
                     + inputs.length + "), got " + (grads == null ? "null" : grads.length));

@@ -138,20 +138,10 @@ final class UserOps {
             boolean[] needs = new boolean[n];
             needs[input] = true;
             Node ctx = new Node(forward, Arrays.copyOf(in, n), in[n], needs);
-            Tensor[] grads = forward.function.backward(ctx, in[n + 1]);
-            String who = forward.name();
-            if (grads == null || grads.length != n) {
-                throw new IllegalStateException(who + ": backward must return one gradient per input ("
-                        + n + "), got " + (grads == null ? "null" : grads.length));
-            }
+            Tensor[] grads = ctx.checked(forward.function.backward(ctx, in[n + 1]));
             Tensor gi = grads[input];
             if (gi == null) {
                 return Tensor.zeros(in[input].shape);
-            }
-            if (!gi.shape.equals(in[input].shape)) {
-                throw new IllegalStateException(who + ": backward returned a gradient of shape "
-                        + gi.shape + " for input " + input + " of shape " + in[input].shape
-                        + "; a gradient must have its input's shape");
             }
             return gi;
         }
