@@ -11,10 +11,11 @@ package dev.gradtape.autodiff.kernels;
  * group {@code g} of consecutive k indices, {@code ((a_0 b_0 + a_1 b_1) + a_2 b_2) + a_3 b_3},
  * and the last group holds the k mod 4 leftovers one product at a time. That order depends only on
  * k, never on the row range, the blocking or the thread count, so a product is bit-for-bit the
- * same however its rows are shared among threads. Products of at most {@link #SMALL_MACS}
- * multiply-adds (the article's 1x5 @ 5x5 has 25) take {@link #multiplySmall} instead, on either
- * path: a plain sum in k order, without blocking, threads or dispatch, whose bookkeeping would
- * cost more than the arithmetic.
+ * same however its rows are shared among threads. Products whose B has at most {@link #SMALL_B}
+ * elements (the article's 5 x 5 layers) take {@link #multiplySmall} instead, on either path, for
+ * any number of rows: a plain sum in k order, without blocking, threads or dispatch, whose
+ * bookkeeping would cost more than the arithmetic. Since neither choice looks at the number of
+ * rows, a row of C has the same bits whether it is computed alone or among many.
  *
  * <p><b>Why this shape.</b> Four rows of C against four rows of B: every B element loaded serves
  * four rows of C, and every load and store of C carries four multiply-adds, where the textbook
@@ -33,8 +34,8 @@ public final class MatMulKernel {
     /** Columns of B and C per block. */
     public static final int NC = 256;
 
-    /** Multiply-adds up to which a product is computed by {@link #multiplySmall}. */
-    static final long SMALL_MACS = 1024;
+    /** Elements of B (k times m) up to which a product is computed by {@link #multiplySmall}. */
+    static final long SMALL_B = 1024;
 
     private MatMulKernel() {
     }
