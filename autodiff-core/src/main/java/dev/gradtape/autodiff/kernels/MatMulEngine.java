@@ -204,7 +204,9 @@ public final class MatMulEngine {
      */
     public static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
         if (small(k, m)) {
-            MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
+            boolean rows = tb && m >= MatMulKernel.ROW_FORM_MIN;
+            double[] bb = rows ? transposedCopy(b, k, m, b.length) : b;
+            MatMulKernel.multiplySmall(a, 0, ta, bb, 0, tb && !rows, c, 0, n, k, m);
             return;
         }
         Settings s = current();
@@ -235,8 +237,11 @@ public final class MatMulEngine {
             double[] c, int n, int k, int m) {
         int batches = offA.length;
         if (small(k, m)) {
+            // B untransposed lets multiplySmall run row by row (the same sums, faster)
+            boolean rows = tb && m >= MatMulKernel.ROW_FORM_MIN;
+            double[] bb = rows ? transposedCopy(b, k, m, b.length) : b;
             for (int q = 0; q < batches; q++) {
-                MatMulKernel.multiplySmall(a, offA[q], ta, b, offB[q], tb, c, q * n * m, n, k, m);
+                MatMulKernel.multiplySmall(a, offA[q], ta, bb, offB[q], tb && !rows, c, q * n * m, n, k, m);
             }
             return;
         }
