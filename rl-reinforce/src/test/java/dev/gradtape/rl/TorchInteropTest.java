@@ -230,6 +230,55 @@ class TorchInteropTest {
         assertTrue(corruptError.contains("corrupt"), corruptError);
     }
 
+    // ---------------------------------------------------------------- docs/scaling.md
+
+    private static final Path SCALING = Path.of("..", "docs", "scaling.md");
+
+    /** docs/scaling.md's tables against the pendulum policy's real tensors and metadata. */
+    @Test
+    void theScalingDocsTablesAreThePendulumPolicysTensorsAndMetadata() throws IOException {
+        String doc = Files.readString(SCALING);
+        GaussianPolicy policy = PendulumRecipe.policy(0);
+        for (Parameter p : policy.parameters()) {
+            String shape = "(" + Arrays.stream(p.shape().dims()).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")";
+            assertTrue(doc.contains("| `" + p.name() + "` | " + shape + " |"),
+                    "docs/scaling.md should list " + p.name() + " of shape " + shape);
+        }
+        for (Map.Entry<String, String> e : PolicyArchitecture.of(policy).toMetadata().entrySet()) {
+            assertTrue(doc.contains("| `" + e.getKey() + "` | `" + e.getValue() + "` |"),
+                    "docs/scaling.md should give " + e.getKey() + " as " + e.getValue());
+        }
+        int heading = doc.indexOf("## Measured scaling over 1, 2 and 3 threads");
+        assertTrue(heading >= 0, "the scaling section is missing");
+    }
+
+    /** The loading example of docs/scaling.md, run on a saved pendulum policy. */
+    @Test
+    void theScalingDocsLoadingExampleRuns() throws IOException {
+        requireTorch();
+        String doc = Files.readString(SCALING);
+        int section = doc.indexOf("## Loading it");
+        int start = doc.indexOf("```python\n", section) + "```python\n".length();
+        String example = doc.substring(start, doc.indexOf("```", start));
+        String path = "runs/pendulum-seed0/policy.safetensors";
+        assertTrue(example.contains('"' + path + '"'), example);
+        Path file = dir.resolve("policy.safetensors");
+        PolicyCheckpoint.save(file, PendulumRecipe.policy(0), PendulumRecipe.policyOptimizer(100));
+        String script = "import sys; sys.path.insert(0, " + pythonString(LOADER.getParent().toString()) + ")\n"
+                + example.replace('"' + path + '"', pythonString(file.toString()))
+                + "print(tuple(mu.shape), tuple(sigma.shape), tuple(action.shape), mu.dtype)\n";
+        Path scriptFile = dir.resolve("example.py");
+        write(scriptFile, script);
+        Result r = exec(List.of(python, scriptFile.toString()));
+        assertEquals(0, r.exit, "the example failed; stderr:\n" + r.stderr);
+        assertEquals("(1, 1) (1, 1) (1, 1) torch.float64", r.stdout.strip());
+    }
+
+    private static String pythonString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void assertTrained(GaussianPolicy trained, GaussianPolicy initial) {
@@ -312,12 +361,17 @@ class TorchInteropTest {
     private record Result(int exit, String stdout, String stderr) {
     }
 
-    /** The loader in a child process, bounded by {@value #CHILD_SECONDS} s, its output in files. */
+    /** The loader run on {@code file} with {@code args}. */
     private Result start(Path file, String... args) {
         assertTrue(Files.isRegularFile(LOADER), "the loader is missing: " + LOADER);
         List<String> command = new ArrayList<>(List.of(python, LOADER.toString(), file.toString()));
         command.addAll(List.of(args));
-        String name = file.getFileName() + "." + System.nanoTime();
+        return exec(command);
+    }
+
+    /** {@code command} in a child process, bounded by {@value #CHILD_SECONDS} s, its output in files. */
+    private Result exec(List<String> command) {
+        String name = "child." + System.nanoTime();
         Path stdout = dir.resolve(name + ".stdout");
         Path stderr = dir.resolve(name + ".stderr");
         try {
@@ -326,7 +380,7 @@ class TorchInteropTest {
             if (!p.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
-                fail("the loader took over " + CHILD_SECONDS + " s: " + command + "; stderr:\n"
+                fail("the child took over " + CHILD_SECONDS + " s: " + command + "; stderr:\n"
                         + Files.readString(stderr));
             }
             return new Result(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
