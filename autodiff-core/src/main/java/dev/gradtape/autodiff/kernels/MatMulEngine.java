@@ -204,7 +204,7 @@ public final class MatMulEngine {
      */
     public static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
         if (small(k, m)) {
-            boolean rows = tb && m >= MatMulKernel.ROW_FORM_MIN;
+            boolean rows = tb && rowForm(n, m);
             double[] bb = rows ? transposedCopy(b, k, m, b.length) : b;
             MatMulKernel.multiplySmall(a, 0, ta, bb, 0, tb && !rows, c, 0, n, k, m);
             return;
@@ -238,7 +238,7 @@ public final class MatMulEngine {
         int batches = offA.length;
         if (small(k, m)) {
             // B untransposed lets multiplySmall run row by row (the same sums, faster)
-            boolean rows = tb && m >= MatMulKernel.ROW_FORM_MIN;
+            boolean rows = tb && rowForm(n, m);
             double[] bb = rows ? transposedCopy(b, k, m, b.length) : b;
             for (int q = 0; q < batches; q++) {
                 MatMulKernel.multiplySmall(a, offA[q], ta, bb, offB[q], tb && !rows, c, q * n * m, n, k, m);
@@ -296,6 +296,15 @@ public final class MatMulEngine {
      */
     static boolean small(int k, int m) {
         return (long) k * m <= MatMulKernel.SMALL_B;
+    }
+
+    /**
+     * True if a small product with B stored transposed is worth transposing B first, so that
+     * multiplySmall runs row by row: enough rows to repay the copy, and rows of B long enough.
+     * Either way every element is the same k-order sum, so this choice may look at n.
+     */
+    private static boolean rowForm(int n, int m) {
+        return n >= 16 && m >= MatMulKernel.ROW_FORM_MIN;
     }
 
     /**
