@@ -8,7 +8,6 @@ import dev.gradtape.nn.Parameter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -33,10 +32,12 @@ import java.util.function.Supplier;
  * reinforce.train(10_001, m -> System.out.println(m.mu() + " " + m.sigma()));
  * }</pre>
  *
- * <p>Reproducibility: environment starts, action noise and value minibatches come from
- * generators split from {@link ReinforceSettings#seed()}, the policy's weights from its own seed,
- * and all arithmetic runs in a fixed order; the same seeds and settings give bit-identical
- * parameters.
+ * <p>Reproducibility: every random draw comes from a stream derived from plain numbers: episode
+ * e of update u draws its start state and its action noise from a generator seeded by a hash of
+ * ({@link ReinforceSettings#seed()}, u, e), and update u's value minibatches from one seeded by
+ * (seed, u). The whole random state of a run is thus its seed and its update count. The policy's
+ * weights come from its own seed, and all arithmetic runs in a fixed order; the same seeds and
+ * settings give bit-identical parameters.
  *
  * <p>Not thread-safe: one run, one thread.
  */
@@ -45,9 +46,6 @@ public final class Reinforce {
     private final ReinforceSettings settings;
     private final Supplier<? extends Environment> environments;
     private final Environment[] envs;
-    private final SplittableRandom envSeeds;
-    private final SplittableRandom noise;
-    private final SplittableRandom minibatches;
     private final List<Parameter> params;
     /** The policy's step compiled for the current batch shape (null before the first update). */
     private PolicyStep policyStep;
@@ -72,10 +70,6 @@ public final class Reinforce {
         this.settings = Objects.requireNonNull(settings, "Reinforce: settings is null");
         this.environments = Objects.requireNonNull(environments, "Reinforce: environments is null");
         this.envs = makeEnvironments(policy, environments, settings.episodesPerUpdate());
-        SplittableRandom root = new SplittableRandom(settings.seed());
-        this.envSeeds = root.split();
-        this.noise = root.split();
-        this.minibatches = root.split();
         this.params = policy.trainableParameters();
         this.valueFit = settings.baseline() instanceof Baseline.ValueNetwork v
                 ? new ValueFit(v, policy.observationScale(), envs[0].maxEpisodeSteps()) : null;
@@ -122,7 +116,7 @@ public final class Reinforce {
      */
     public UpdateMetrics update() {
         long update = updates + 1;
-        EpisodeBatch batch = EpisodeBatch.collect(policy, envs, envSeeds, noise, update);
+        EpisodeBatch batch = EpisodeBatch.collect(policy, envs, settings.seed(), update);
         double[] returns = batch.returns(settings.discount(), settings.rewardToGo());
         double[] valueInputs = valueFit == null ? null : valueFit.inputs(batch);
         double[] weights = advantages(batch, returns, valueInputs);
@@ -149,7 +143,8 @@ public final class Reinforce {
 
         double valueLoss = Double.NaN;
         if (valueFit != null) {
-            valueLoss = valueFit.fit(valueInputs, returns, valueFit.width(batch.observationSize), minibatches);
+            valueLoss = valueFit.fit(valueInputs, returns, valueFit.width(batch.observationSize),
+                    Seeds.valueMinibatches(settings.seed(), update));
         }
         updates = update;
         episodes += batch.episodes;
