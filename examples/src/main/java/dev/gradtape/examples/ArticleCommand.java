@@ -77,6 +77,11 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
                     + " reliable); default ${DEFAULT-VALUE}.")
     BaselineChoice baseline;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the matrix products (and the episodes of a batch; the article has one"
+                    + " per update); default the number of processors.")
+    Integer threads;
+
     @Override
     public Integer call() throws Exception {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
@@ -93,6 +98,7 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
         }
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr",
                 "must be a finite number > 0, got " + learningRate);
-        return ArticleRun.run(this, openRunFolder("article-seed" + seed));
+        int n = threads(threads);
+        return ArticleRun.run(this, openRunFolder("article-seed" + seed), n);
     }
 }

@@ -53,15 +53,21 @@ final class ArticleRun {
      */
     static final double BASELINE_RATE = 0.01;
 
-    static int run(ArticleCommand s, RunFolder folder) throws IOException {
-        PrintWriter out = s.stdout();
+    static int run(ArticleCommand s, RunFolder folder, int threads) throws IOException {
         GaussianPolicy policy = GaussianPolicy.article(s.seed);
         Adam adam = new Adam(s.learningRate);
         ReinforceSettings settings = ReinforceSettings.article().setOptimizer(adam)
                 .optLogDensity(s.loss == ArticleCommand.LossChoice.ARTICLE ? LogDensity.ARTICLE : LogDensity.EXACT)
-                .optBaseline(baseline(s.baseline)).optSeed(s.seed).build();
-        Reinforce reinforce = new Reinforce(policy, () -> new TargetGame(s.maxReward, s.target, s.range),
-                settings);
+                .optBaseline(baseline(s.baseline)).optSeed(s.seed).optThreads(threads).build();
+        try (Reinforce reinforce = new Reinforce(policy, () -> new TargetGame(s.maxReward, s.target, s.range),
+                settings)) {
+            return run(s, folder, policy, adam, reinforce);
+        }
+    }
+
+    private static int run(ArticleCommand s, RunFolder folder, GaussianPolicy policy, Adam adam, Reinforce reinforce)
+            throws IOException {
+        PrintWriter out = s.stdout();
         out.printf(Locale.ROOT, "article: %d episodes, seed %d, target %s, range %s, max reward %s,"
                 + " lr %s, loss %s, baseline %s%n", s.episodes, s.seed, s.target, s.range, s.maxReward,
                 s.learningRate, s.loss, s.baseline);

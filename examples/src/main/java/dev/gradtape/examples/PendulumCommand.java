@@ -45,18 +45,29 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
             description = "Evaluate after about every N episodes; default ${DEFAULT-VALUE}.")
     int evalEvery;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the episodes of a batch (each a contiguous share, the same results for"
+                    + " any count) and for the matrix products; default the number of processors.")
+    Integer threads;
+
     @Override
     public Integer call() throws Exception {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
         require(evalEvery >= 1, "--eval-every", "must be at least 1, got " + evalEvery);
-        return train(openRunFolder("pendulum-seed" + seed));
+        int n = threads(threads);
+        return train(openRunFolder("pendulum-seed" + seed), n);
     }
 
-    private int train(RunFolder folder) throws Exception {
-        PrintWriter out = stdout();
+    private int train(RunFolder folder, int threadCount) throws Exception {
         GaussianPolicy policy = PendulumRecipe.policy(seed);
         Adam adam = PendulumRecipe.policyOptimizer(episodes);
-        Reinforce reinforce = PendulumRecipe.trainer(policy, adam, seed, episodes);
+        try (Reinforce reinforce = PendulumRecipe.trainer(policy, adam, seed, episodes, threadCount)) {
+            return train(folder, policy, adam, reinforce);
+        }
+    }
+
+    private int train(RunFolder folder, GaussianPolicy policy, Adam adam, Reinforce reinforce) throws Exception {
+        PrintWriter out = stdout();
         out.printf(Locale.ROOT, "pendulum: %d episodes, seed %d, %d episodes per update%n", episodes, seed,
                 PendulumRecipe.EPISODES_PER_UPDATE);
         // The CSVs are written as the run goes and the plot keeps a sample, so memory does not

@@ -112,6 +112,23 @@ abstract class RunCommand {
         return endNote;
     }
 
+    /**
+     * The thread count of {@code --threads} (null when not given: then that of the matrix
+     * products, the number of processors or {@code -Dgradtape.threads}), checked and made the
+     * products' count too, so that one setting governs the rollout threads and the product
+     * threads. Rollout products are small and run on their worker's thread, so the two never
+     * multiply.
+     */
+    /** The most threads {@code --threads} takes: far more than any machine's cores, few enough to start. */
+    static final int MAX_THREADS = 1024;
+
+    final int threads(Integer option) {
+        int n = option == null ? ComputeConfig.threads() : option;
+        require(n >= 1 && n <= MAX_THREADS, "--threads", "must be from 1 to " + MAX_THREADS + ", got " + n);
+        ComputeConfig.setThreads(n);
+        return n;
+    }
+
     /** Throws a usage error naming {@code option} unless {@code ok}. */
     final void require(boolean ok, String option, String problem) {
         if (!ok) {

@@ -39,9 +39,16 @@ import java.util.function.Supplier;
  * weights come from its own seed, and all arithmetic runs in a fixed order; the same seeds and
  * settings give bit-identical parameters.
  *
- * <p>Not thread-safe: one run, one thread.
+ * <p>Threads: with {@link ReinforceSettings#threads()} T above 1, each batch's episodes are
+ * collected in T contiguous shares, one on the calling thread and the others on a pool of T - 1
+ * daemon threads that the run keeps until {@link #close()}; the shares are joined in episode
+ * order, and since each episode draws from its own stream and a row's forward pass does not
+ * depend on its neighbours, the run gives the same bits for any T. An exception in a worker
+ * (such as a {@link TrainingDivergedException}) is thrown by {@link #update()} as it was thrown.
+ * Use a run with several threads in try-with-resources, or close it when done; with one thread
+ * there is nothing to close. A run is driven from one thread at a time.
  */
-public final class Reinforce {
+public final class Reinforce implements AutoCloseable {
     private final GaussianPolicy policy;
     private final ReinforceSettings settings;
     private final Supplier<? extends Environment> environments;
@@ -50,6 +57,7 @@ public final class Reinforce {
     /** The policy's step compiled for the current batch shape (null before the first update). */
     private PolicyStep policyStep;
     private final ValueFit valueFit;
+    private final Rollouts rollouts;
     private double runningMean;
     private long runningCount;
     private long updates;
@@ -71,6 +79,7 @@ public final class Reinforce {
         this.environments = Objects.requireNonNull(environments, "Reinforce: environments is null");
         this.envs = makeEnvironments(policy, environments, settings.episodesPerUpdate());
         this.params = policy.trainableParameters();
+        this.rollouts = new Rollouts(settings.threads());
         this.valueFit = settings.baseline() instanceof Baseline.ValueNetwork v
                 ? new ValueFit(v, policy.observationScale(), envs[0].maxEpisodeSteps()) : null;
     }
@@ -113,10 +122,12 @@ public final class Reinforce {
      * optimiser step on the policy, then fit the value baseline if there is one.
      *
      * @return what the update measured
+     * @throws TrainingDivergedException if a loss, gradient, action or parameter stops being finite
+     * @throws IllegalStateException if the run has been closed
      */
     public UpdateMetrics update() {
         long update = updates + 1;
-        EpisodeBatch batch = EpisodeBatch.collect(policy, envs, settings.seed(), update);
+        EpisodeBatch batch = rollouts.collect(policy, envs, settings.seed(), update);
         double[] returns = batch.returns(settings.discount(), settings.rewardToGo());
         double[] valueInputs = valueFit == null ? null : valueFit.inputs(batch);
         double[] weights = advantages(batch, returns, valueInputs);
@@ -260,6 +271,16 @@ public final class Reinforce {
             for (int i = 0; i < a.length; i++) a[i] = (a[i] - m) / (std + 1e-8);
         }
         return a;
+    }
+
+    /**
+     * Shuts down the rollout threads, if the run has any (they are daemon threads, so a run that is
+     * never closed does not keep the JVM alive, but its idle threads stay until it exits). Later
+     * updates are refused; closing again does nothing.
+     */
+    @Override
+    public void close() {
+        rollouts.close();
     }
 
     // ---------------------------------------------------------------- evaluation
