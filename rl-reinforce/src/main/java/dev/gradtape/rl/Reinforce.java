@@ -3,10 +3,13 @@ package dev.gradtape.rl;
 import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.nn.CheckpointException;
 import dev.gradtape.nn.GradientClipping;
 import dev.gradtape.nn.Parameter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -281,6 +284,64 @@ public final class Reinforce implements AutoCloseable {
     @Override
     public void close() {
         rollouts.close();
+    }
+
+    // ---------------------------------------------------------------- saving and resuming
+
+    /**
+     * Saves everything the next update depends on to {@code file}, a safetensors file written
+     * atomically (a temporary file in the same folder, forced to disk, then renamed over the
+     * target, so the file there before stays whole until the new one is complete): the policy's
+     * parameters, its optimiser's state (Adam's moments and step count), the value network and its
+     * optimiser's state, the running-mean baseline's value and count, the update and episode
+     * counters and the seed. The random state is the seed and the update count, since every stream
+     * is derived from them. A run restored from the file with {@link #restoreState} continues bit
+     * for bit as this one would. Call it between updates.
+     *
+     * @param file where to write; its folder must exist
+     * @param metadata strings to keep beside the state, such as the caller's configuration; they
+     *     come back from {@link #restoreState}
+     * @throws IllegalArgumentException if a metadata key is empty or one the file writes itself
+     *     (format, format_version, seed, updates, episodes, episodes_per_update, baseline_count,
+     *     policy_optimizer, value_optimizer, data_crc32c), or a value is not finite (nothing is
+     *     written then)
+     * @throws java.io.UncheckedIOException if the file cannot be written; the target is then unchanged
+     */
+    public void saveState(Path file, Map<String, String> metadata) {
+        Objects.requireNonNull(file, "Reinforce.saveState: file is null");
+        Objects.requireNonNull(metadata, "Reinforce.saveState: metadata is null");
+        TrainingState.save(file, stateParts(), new TrainingState.Counters(updates, episodes, runningMean,
+                runningCount), metadata);
+    }
+
+    /**
+     * Continues from a state that {@link #saveState} wrote, into this run, which must be built
+     * as the saved one was (the same policy architecture, baseline, optimisers, seed and episodes
+     * per update; the thread count may differ). Everything is checked before anything changes.
+     *
+     * @param file a file {@link #saveState} wrote
+     * @return the metadata the caller saved with it
+     * @throws CheckpointException naming the file and the entry if it is missing, truncated or
+     *     corrupt (its checksum differs), is not a training state, or does not fit this run (another
+     *     seed, shape, baseline or optimiser); this run has not changed then
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     */
+    public Map<String, String> restoreState(Path file) {
+        Objects.requireNonNull(file, "Reinforce.restoreState: file is null");
+        Map.Entry<TrainingState.Counters, Map<String, String>> r = TrainingState.restore(file, stateParts());
+        TrainingState.Counters c = r.getKey();
+        updates = c.updates();
+        episodes = c.episodes();
+        runningMean = c.runningMean();
+        runningCount = c.runningCount();
+        return r.getValue();
+    }
+
+    private TrainingState.Parts stateParts() {
+        Baseline.ValueNetwork v = settings.baseline() instanceof Baseline.ValueNetwork vn ? vn : null;
+        return new TrainingState.Parts(policy.parameters(), settings.optimizer(),
+                v == null ? null : v.network().parameters(), v == null ? null : v.optimizer(),
+                settings.baseline() instanceof Baseline.RunningMean, settings.seed(), settings.episodesPerUpdate());
     }
 
     // ---------------------------------------------------------------- evaluation
