@@ -82,6 +82,12 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
                     + " per update); default the number of processors.")
     Integer threads;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the stopped run in DIR (its options, unless given here: they must be the"
+                    + " same). The state is saved every 1,000 episodes and when Ctrl-C or SIGTERM stops the run;"
+                    + " the continued run gives the same files as one never stopped.")
+    java.nio.file.Path resume;
+
     @Override
     public Integer call() throws Exception {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
@@ -99,6 +105,6 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr",
                 "must be a finite number > 0, got " + learningRate);
         int n = threads(threads);
-        return ArticleRun.run(this, openRunFolder("article-seed" + seed), n);
+        return ArticleRun.run(this, n);
     }
 }

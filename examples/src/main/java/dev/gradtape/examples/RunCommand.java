@@ -70,6 +70,49 @@ abstract class RunCommand {
     }
 
     /**
+     * Continues the stopped run in {@code dir}, which {@link Resume#check} has accepted and
+     * whose state has been restored: {@code run.json} says {@code running} again, with this
+     * process's id. A run on the other matrix path is noted, since the paths agree to round-off.
+     */
+    final RunFolder resumeRunFolder(Path dir, Map<String, Object> previous) {
+        if (folder != null) {
+            throw new IllegalStateException("RunCommand: the run folder is already open: " + folder.path());
+        }
+        Object path = previous.get("matmul_path");
+        if (path != null && !path.equals(ComputeConfig.matmulPath())) {
+            stderr().println(spec.qualifiedName() + ": note: the run took the " + path + " matrix path and"
+                    + " this process takes the " + ComputeConfig.matmulPath() + " path; the continued run agrees"
+                    + " with an uninterrupted one to round-off, not bit for bit");
+            stderr().flush();
+        }
+        try {
+            RunFolder f = RunFolder.reopen(dir);
+            folder = f;
+            Map<String, Object> now = new LinkedHashMap<>();
+            now.put("java_version", System.getProperty("java.version"));
+            now.put("matmul_path", ComputeConfig.matmulPath());
+            now.put("threads", ComputeConfig.threads());
+            f.resume(previous, now);
+            return f;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot continue the run in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Has the stop hook call {@code stop} before it records the run as stopped, so that SIGINT
+     * or SIGTERM let the training loop save its state at the next update boundary.
+     */
+    final void stopWith(StopRequest stop) {
+        folder.beforeStop(stop::stopAndWait);
+    }
+
+    /** Ends the run as stopped by a signal, from the training loop, once its state is saved. */
+    final void endStopped() {
+        endRun(RunFolder.Status.STOPPED, RunFolder.STOPPED_BY_SIGNAL);
+    }
+
+    /**
      * What {@code run.json} records about this run besides its status and times: the seed, every
      * option's value (defaults included), the command line as typed, and what it ran on.
      */

@@ -103,7 +103,7 @@ class RunLifecycleTest {
         Map<String, Object> options = (Map<String, Object>) rec.get("options");
         // every option, the defaults too, each as it was used
         assertEquals(List.of("--out", "--force", "--quiet", "--config", "--episodes", "--seed", "--target",
-                "--range", "--max-reward", "--lr", "--loss", "--baseline", "--threads"), List.copyOf(options.keySet()));
+                "--range", "--max-reward", "--lr", "--loss", "--baseline", "--threads", "--resume"), List.copyOf(options.keySet()));
         assertEquals("20", options.get("--episodes").toString());
         assertEquals("0.01", options.get("--lr").toString());
         assertEquals("4.0", options.get("--target").toString());
