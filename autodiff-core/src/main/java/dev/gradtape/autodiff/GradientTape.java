@@ -42,7 +42,6 @@ public final class GradientTape implements AutoCloseable {
     private boolean used;
     /** Set once the record is freed (after close, or after the one gradient call). */
     private volatile boolean released;
-    private BackwardObserver observer;
     private ArrayList<Value> values; // created when first needed
 
     /** Opens a tape that allows one {@link #gradient} call and watches accessed variables. */
@@ -146,16 +145,6 @@ public final class GradientTape implements AutoCloseable {
     }
 
     /**
-     * Sets an observer that sees each step of the backward walk (for teaching and debugging);
-     * {@code null} removes it.
-     *
-     * @param observer the observer, called once per node that receives a gradient, or null
-     */
-    public void setBackwardObserver(BackwardObserver observer) {
-        this.observer = observer;
-    }
-
-    /**
      * The gradient of a scalar {@code target} with respect to {@code source}; see
      * {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)} for the rules.
      *
@@ -218,6 +207,46 @@ public final class GradientTape implements AutoCloseable {
      */
     public List<Tensor> gradient(Tensor target, List<Tensor> sources, Tensor outputGradient,
             UnconnectedGradients unconnected) {
+        return walk(target, sources, outputGradient, unconnected, null);
+    }
+
+    /**
+     * The gradients of a single-element {@code target} with respect to {@code sources}, together
+     * with every step of the walk; see
+     * {@link #backwardWalk(Tensor, List, Tensor, UnconnectedGradients)}.
+     *
+     * @param target the single-element result to differentiate
+     * @param sources the tensors to differentiate with respect to
+     * @return the gradients and the walk's steps
+     * @throws IllegalStateException as {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)}
+     * @throws IllegalArgumentException as {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)}
+     */
+    public BackwardWalk backwardWalk(Tensor target, List<Tensor> sources) {
+        return backwardWalk(target, sources, null, UnconnectedGradients.ERROR);
+    }
+
+    /**
+     * The gradients of {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)}, together
+     * with every step the backward walk took to get them: for teaching and debugging. The rules,
+     * and what counts as the one gradient call of a tape that is not persistent, are the same.
+     *
+     * @param target the result to differentiate
+     * @param sources the tensors to differentiate with respect to
+     * @param outputGradient the gradient flowing into {@code target}, or {@code null} for ones
+     * @param unconnected what an untracked target or source gets: an error, or zeros
+     * @return the gradients and the walk's steps
+     * @throws IllegalStateException as {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)}
+     * @throws IllegalArgumentException as {@link #gradient(Tensor, List, Tensor, UnconnectedGradients)}
+     */
+    public BackwardWalk backwardWalk(Tensor target, List<Tensor> sources, Tensor outputGradient,
+            UnconnectedGradients unconnected) {
+        List<BackwardWalk.Step> steps = new ArrayList<>();
+        List<Tensor> grads = walk(target, sources, outputGradient, unconnected, steps);
+        return new BackwardWalk(grads, steps);
+    }
+
+    private List<Tensor> walk(Tensor target, List<Tensor> sources, Tensor outputGradient,
+            UnconnectedGradients unconnected, List<BackwardWalk.Step> steps) {
         Objects.requireNonNull(target, "GradientTape.gradient: target is null");
         Objects.requireNonNull(sources, "GradientTape.gradient: sources is null");
         Objects.requireNonNull(unconnected, "GradientTape.gradient: unconnected is null");
@@ -234,7 +263,7 @@ public final class GradientTape implements AutoCloseable {
         used = true;
         try {
             recording = false; // the walk's own operations are recorded by outer tapes only
-            Tensor[] grads = record.backward(target, seed, observer);
+            Tensor[] grads = record.backward(target, seed, steps);
             List<Tensor> result = new ArrayList<>(sources.size());
             for (Tensor s : sources) {
                 int slot = record.slots.of(s);

@@ -17,9 +17,9 @@ import java.util.Map;
  * graph out and steps through the walk. Nothing is fetched: no network, no fonts.
  *
  * <p>The walk is the tape's own: the recorded nodes are handed, in a topological order, to a fresh
- * tape ({@link GradientTape#adopt}), whose reverse loop runs each node's backward rule and reports
- * every step to an observer. The sums are the tape's sums, in the tape's order, so the page's
- * gradients equal the tape's bit for bit. Rules are not written here: each step carries its op's
+ * tape ({@link GradientTape#adopt}), whose reverse loop runs each node's backward rule and writes
+ * every step down ({@link GradientTape#backwardWalk}). The sums are the tape's sums, in the tape's
+ * order, so the page's gradients equal the tape's bit for bit. Rules are not written here: each step carries its op's
  * own description ({@link Node#rule}), filled in with names and numbers by the page.
  */
 final class GraphPage {
@@ -70,10 +70,6 @@ final class GraphPage {
             }
         }
         return order;
-    }
-
-    /** One step of the walk, as the tape reported it. */
-    private record Step(Node node, Tensor received, List<Tensor> sent) {
     }
 
     private static void graph(GraphExport.Graph graph, StringBuilder json) {
@@ -130,7 +126,6 @@ final class GraphPage {
      */
     private static void walk(Tensor target, List<Tensor> order, Tensor seed, IdentityHashMap<Tensor, Integer> ids,
             StringBuilder json) {
-        List<Step> steps = new ArrayList<>();
         IdentityHashMap<Tensor, Tensor> totals = new IdentityHashMap<>();
         IdentityHashMap<Tensor, Integer> uses = new IdentityHashMap<>();
         // Recording is off for the tapes open now, so that the walk's own operations land on none
@@ -143,10 +138,10 @@ final class GraphPage {
                     tape.adopt(t.creator);
                 }
             }
-            tape.setBackwardObserver((node, g, sent) -> steps.add(new Step(node, g, sent)));
-            tape.gradient(target, List.of(target), seed, UnconnectedGradients.ZERO);
+            List<BackwardWalk.Step> steps = tape.backwardWalk(target, List.of(target), seed,
+                    UnconnectedGradients.ZERO).steps();
             for (int k = 0; k < steps.size(); k++) {
-                Step step = steps.get(k);
+                BackwardWalk.Step step = steps.get(k);
                 Node node = step.node();
                 json.append(k == 0 ? "" : ",").append("\n{\"node\":").append(ids.get(node.output))
                         .append(",\"received\":");

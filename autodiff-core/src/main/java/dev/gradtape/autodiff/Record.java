@@ -2,6 +2,7 @@ package dev.gradtape.autodiff;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What a {@link GradientTape} keeps: the nodes it recorded, in creation order, and a slot for the
@@ -47,9 +48,10 @@ final class Record {
      * The reverse walk: visits the recorded nodes from last to first, and each node that received
      * a gradient sends its inputs their shares, which are added per tensor in the order they
      * arrive (so a value used twice gets the sum, always in the same order). Returns the gradient
-     * of every slot, null where none arrived.
+     * of every slot, null where none arrived, and writes each step down in {@code steps} unless
+     * that is null.
      */
-    Tensor[] backward(Tensor target, Tensor seed, BackwardObserver observer) {
+    Tensor[] backward(Tensor target, Tensor seed, List<BackwardWalk.Step> steps) {
         Tensor[] grads = new Tensor[slots.count()];
         int targetSlot = slots.of(target);
         if (targetSlot < 0) {
@@ -75,8 +77,8 @@ final class Record {
                 if (state.anomaly()) {
                     Anomaly.checkBackward(node, g, inputGrads);
                 }
-                if (observer != null) {
-                    observer.onStep(node, g, Arrays.asList(inputGrads.clone()));
+                if (steps != null) {
+                    steps.add(new BackwardWalk.Step(node, g, Arrays.asList(inputGrads)));
                 }
                 for (int j = 0; j < inputs.length; j++) {
                     if (needs[j] && inputGrads[j] != null) {

@@ -168,17 +168,21 @@ public final class Value {
     /**
      * Computes d this / d v for every value v made on this value's tape and stores it in
      * {@code v.grad()}. On a non-persistent tape this may be called once.
+     *
+     * @return the walk that computed them, step by step (the tour narrates it); most callers
+     *     ignore it
      */
-    public void backward() {
+    public BackwardWalk backward() {
         List<Value> all = new ArrayList<>(tape.values());
         List<Tensor> sources = new ArrayList<>(all.size());
         for (Value v : all) {
             sources.add(v.tensor);
         }
-        List<Tensor> grads = tape.gradient(tensor, sources, null, UnconnectedGradients.ZERO);
+        BackwardWalk walk = tape.backwardWalk(tensor, sources, null, UnconnectedGradients.ZERO);
         for (int i = 0; i < all.size(); i++) {
-            all.get(i).grad = grads.get(i).item();
+            all.get(i).grad = walk.gradients().get(i).item();
         }
+        return walk;
     }
 
     /** {@return the number this value holds} */

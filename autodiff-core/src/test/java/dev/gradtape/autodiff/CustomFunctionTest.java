@@ -100,8 +100,9 @@ class CustomFunctionTest {
             assertTrue(tape.isTracked(y));
             assertEquals(1, tape.size());
             assertValues(y, new int[] {2}, 8, -1);
-            tape.setBackwardObserver((node, g, out) -> steps.add(node.signature()));
-            assertValues(tape.gradient(y.sum(), x), new int[] {2}, 12, 3);
+            BackwardWalk walk = tape.backwardWalk(y.sum(), List.of(x));
+            walk.steps().forEach(step -> steps.add(step.node().signature()));
+            assertValues(walk.gradients().get(0), new int[] {2}, 12, 3);
         }
         assertEquals(List.of("sum((2,)) -> ()", "cube((2,)) -> (2,)"), steps);
     }

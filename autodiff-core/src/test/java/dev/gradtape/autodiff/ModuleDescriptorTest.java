@@ -43,7 +43,7 @@ class ModuleDescriptorTest {
     @Test
     void without_the_vector_module_the_plain_loops_run() {
         assertFalse(ModuleLayer.boot().findModule("dev.gradtape.autodiff.vector").isPresent());
-        assertFalse(ComputeConfig.vectorAvailable());
-        assertEquals("plain", ComputeConfig.matmulPath());
+        assertFalse(ComputeSettings.vectorAvailable());
+        assertEquals("plain", ComputeSettings.current().matmulPath());
     }
 }

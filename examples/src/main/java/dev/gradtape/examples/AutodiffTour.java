@@ -1,7 +1,7 @@
 package dev.gradtape.examples;
 
 import dev.gradtape.autodiff.GradCheck;
-import dev.gradtape.autodiff.BackwardObserver;
+import dev.gradtape.autodiff.BackwardWalk;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.GraphExport;
 import dev.gradtape.autodiff.CompiledStep;
@@ -74,8 +74,7 @@ final class AutodiffTour {
             explainTheWalk(out, tape, names);
             out.println("  Backward pass, from the last entry to the first: the gradient each operation receives,");
             out.println("  then its own rule for what each input receives, and the sum when an input is used twice:");
-            tape.setBackwardObserver(new Narration(out, names, "L"));
-            loss.backward();
+            new Narration(out, names, "L").tell(loss.backward());
             out.println();
             out.println("  Gradients of L:");
             for (Value v : List.of(a, b, c, f, e, d, g, loss)) {
@@ -171,9 +170,10 @@ final class AutodiffTour {
             print(out, "L = sum(s)", loss);
             out.println();
             out.println("  Backward pass, the same walk on tensors: each gradient has its input's shape.");
-            tape.setBackwardObserver(new Narration(out, names, "L"));
             List<Tensor> all = List.of(x, w, b, z, h, y, s, loss);
-            List<Tensor> grads = tape.gradient(loss, all);
+            BackwardWalk walk = tape.backwardWalk(loss, all);
+            new Narration(out, names, "L").tell(walk);
+            List<Tensor> grads = walk.gradients();
             out.println();
             out.println("  Gradients of L (each has its input's shape; b's is z's summed over rows):");
             for (int i = 0; i < all.size(); i++) {

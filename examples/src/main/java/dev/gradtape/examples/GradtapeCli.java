@@ -1,6 +1,6 @@
 package dev.gradtape.examples;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.examples.bench.BenchCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -100,7 +100,7 @@ public final class GradtapeCli implements Runnable {
         List<CommandLine> chain = parsed.asCommandLineList();
         CommandLine command = chain.get(chain.size() - 1);
         try {
-            ComputeConfig.threadsProperty();
+            ComputeSettings.threadsProperty();
         } catch (IllegalArgumentException e) {
             command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             command.getErr().flush();
@@ -114,9 +114,9 @@ public final class GradtapeCli implements Runnable {
                 throw new UsageException(command.getCommandSpec(), e.getMessage());
             }
             Object path = config.recorded("matmul_path");
-            if (path != null && !path.equals(ComputeConfig.matmulPath())) {
+            if (path != null && !path.equals(ComputeSettings.current().matmulPath())) {
                 command.getErr().println(command.getCommandSpec().qualifiedName() + ": note: the recorded run"
-                        + " took the " + path + " matrix path and this one takes the " + ComputeConfig.matmulPath()
+                        + " took the " + path + " matrix path and this one takes the " + ComputeSettings.current().matmulPath()
                         + " path; their results agree to round-off, not bit for bit");
             }
         }

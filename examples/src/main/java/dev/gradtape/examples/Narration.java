@@ -1,6 +1,6 @@
 package dev.gradtape.examples;
 
-import dev.gradtape.autodiff.BackwardObserver;
+import dev.gradtape.autodiff.BackwardWalk;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Node;
 import dev.gradtape.autodiff.Tensor;
@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * Tells a backward walk as it happens: for each recorded operation, in reverse order, the
+ * Tells a backward walk ({@link BackwardWalk}): for each recorded operation, in reverse order, the
  * gradient it receives, then for each input the op's own rule ({@link Node#rule}) written with
  * the graph's names and numbers, and the running sum when an input is used more than once:
  * <pre>
@@ -20,9 +20,9 @@ import java.util.TreeSet;
  *           e = a * b: a receives dL/de * b = -2.0 * -3.0 = 6.0
  *                      a is used twice: dL/da = 1.0 (from step 1) + 6.0 = 7.0
  * </pre>
- * Installed with {@link GradientTape#setBackwardObserver}.
+ * The walk comes from {@link GradientTape#backwardWalk} or {@code Value.backward()}.
  */
-final class Narration implements BackwardObserver {
+final class Narration {
     private final PrintWriter out;
     private final GraphNames names;
     private final String target;
@@ -40,8 +40,14 @@ final class Narration implements BackwardObserver {
         this.target = target;
     }
 
-    @Override
-    public void onStep(Node node, Tensor gradOutput, List<Tensor> inputGradients) {
+    /** Tells every step of {@code walk}, in order. */
+    void tell(BackwardWalk walk) {
+        for (BackwardWalk.Step s : walk.steps()) {
+            tell(s.node(), s.received(), s.sent());
+        }
+    }
+
+    private void tell(Node node, Tensor gradOutput, List<Tensor> inputGradients) {
         step++;
         List<Tensor> inputs = node.inputs();
         String output = names.nameOf(node.output());

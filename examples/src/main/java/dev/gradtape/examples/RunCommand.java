@@ -1,6 +1,6 @@
 package dev.gradtape.examples;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -134,8 +134,8 @@ abstract class RunCommand {
         r.put("gradtape_version", GradtapeCli.VERSION);
         r.put("java_version", System.getProperty("java.version"));
         r.put("java_vm", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name"));
-        r.put("matmul_path", ComputeConfig.matmulPath());
-        r.put("threads", ComputeConfig.threads());
+        r.put("matmul_path", ComputeSettings.current().matmulPath());
+        r.put("threads", ComputeSettings.current().threads());
         return r;
     }
 

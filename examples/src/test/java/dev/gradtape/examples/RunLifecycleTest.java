@@ -96,7 +96,7 @@ class RunLifecycleTest {
         assertEquals(GradtapeCli.VERSION, rec.get("gradtape_version"));
         assertEquals(System.getProperty("java.version"), rec.get("java_version"));
         assertEquals("plain", rec.get("matmul_path")); // tests run without the vector module
-        assertEquals(String.valueOf(dev.gradtape.autodiff.ComputeConfig.threads()), rec.get("threads").toString());
+        assertEquals(String.valueOf(dev.gradtape.autodiff.ComputeSettings.current().threads()), rec.get("threads").toString());
         assertEquals(List.of("article", "--episodes", "20", "--seed", "5", "--lr", "0.01", "-q", "--out",
                 dir.toString()), rec.get("arguments"));
         @SuppressWarnings("unchecked")

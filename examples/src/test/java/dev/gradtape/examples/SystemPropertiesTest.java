@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,22 +56,23 @@ class SystemPropertiesTest {
 
     @Test
     void libraryUsersGetAnIllegalArgumentExceptionNamingTheProperty() {
-        ComputeConfig.threads(); // the engine has read the (unset) property: nothing below can break it
-        String saved = System.getProperty(ComputeConfig.THREADS_PROPERTY);
+        ComputeSettings.current().threads(); // the engine has read the (unset) property: nothing below can break it
+        String saved = System.getProperty(ComputeSettings.THREADS_PROPERTY);
         try {
-            System.setProperty(ComputeConfig.THREADS_PROPERTY, "abc");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ComputeConfig::threadsProperty);
+            System.setProperty(ComputeSettings.THREADS_PROPERTY, "abc");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ComputeSettings::threadsProperty);
             assertEquals(String.format(MESSAGE, "abc"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> ComputeConfig.setThreads(2));
-            System.setProperty(ComputeConfig.THREADS_PROPERTY, " 4 ");
-            assertEquals(OptionalInt.of(4), ComputeConfig.threadsProperty());
-            System.setProperty(ComputeConfig.THREADS_PROPERTY, "");
-            assertEquals(OptionalInt.empty(), ComputeConfig.threadsProperty());
+            assertEquals(String.format(MESSAGE, "abc"),
+                    assertThrows(IllegalArgumentException.class, ComputeSettings::current).getMessage());
+            System.setProperty(ComputeSettings.THREADS_PROPERTY, " 4 ");
+            assertEquals(OptionalInt.of(4), ComputeSettings.threadsProperty());
+            System.setProperty(ComputeSettings.THREADS_PROPERTY, "");
+            assertEquals(OptionalInt.empty(), ComputeSettings.threadsProperty());
         } finally {
             if (saved == null) {
-                System.clearProperty(ComputeConfig.THREADS_PROPERTY);
+                System.clearProperty(ComputeSettings.THREADS_PROPERTY);
             } else {
-                System.setProperty(ComputeConfig.THREADS_PROPERTY, saved);
+                System.setProperty(ComputeSettings.THREADS_PROPERTY, saved);
             }
         }
     }

@@ -90,4 +90,55 @@ public final class MatMulReference {
             }
         }
     }
+
+    /** A matrix product under test: C = op(A) op(B), n x m, row-major. */
+    @FunctionalInterface
+    public interface Product {
+        /**
+         * Multiplies.
+         *
+         * @param a the left operand, n x k (k x n when {@code ta})
+         * @param ta whether A is stored transposed
+         * @param b the right operand, k x m (m x k when {@code tb})
+         * @param tb whether B is stored transposed
+         * @param n the rows of the product
+         * @param k the inner extent
+         * @param m the columns of the product
+         * @return the n x m product, row-major
+         */
+        double[] multiply(double[] a, boolean ta, double[] b, boolean tb, int n, int k, int m);
+    }
+
+    /**
+     * Asserts that rows 0, n/2 and n-1 of the n x m product {@code all} (computed by the caller
+     * from {@code a} and {@code b}) have the same bits as the same row of A multiplied alone by
+     * {@code alone}: a kernel whose summation order depends on n fails this.
+     *
+     * @param all the product of all n rows
+     * @param alone the product to compute one row with
+     * @param a the left operand, n x k (k x n when {@code ta})
+     * @param ta whether A is stored transposed
+     * @param b the right operand, k x m (m x k when {@code tb})
+     * @param tb whether B is stored transposed
+     * @param n the rows of the product
+     * @param k the inner extent
+     * @param m the columns of the product
+     */
+    public static void assertRowsIndependentOfRowCount(double[] all, Product alone, double[] a, boolean ta,
+            double[] b, boolean tb, int n, int k, int m) {
+        for (int i : new int[] {0, n / 2, n - 1}) {
+            double[] row = new double[k];
+            for (int p = 0; p < k; p++) {
+                row[p] = ta ? a[p * n + i] : a[i * k + p];
+            }
+            double[] one = alone.multiply(row, false, b, tb, 1, k, m);
+            for (int j = 0; j < m; j++) {
+                if (Double.doubleToLongBits(one[j]) != Double.doubleToLongBits(all[i * m + j])) {
+                    throw new AssertionError("row " + i + " of " + n + ", column " + j + ", B " + k + "x" + m
+                            + (ta ? ", A transposed" : "") + (tb ? ", B transposed" : "") + ": " + all[i * m + j]
+                            + " among " + n + " rows but " + one[j] + " alone");
+                }
+            }
+        }
+    }
 }

@@ -49,7 +49,7 @@ public final class TrainPolicy {
         double before = reinforce.evaluate(evaluation);
         reinforce.train(episodes, null);
         double after = reinforce.evaluate(evaluation);
-        return new Report(names.toString(), ComputeConfig.matmulPath(), before, after, reinforce.episodes());
+        return new Report(names.toString(), ComputeSettings.current().matmulPath(), before, after, reinforce.episodes());
     }
 
     /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Layer;
 import java.lang.module.ModuleDescriptor;
@@ -52,6 +52,6 @@ class TrainPolicyTest {
         assertEquals(2000, r.episodes());
         assertTrue(r.returnAfter() > r.returnBefore() + 0.1, r.toString());
         boolean incubator = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        assertEquals(incubator ? "vector" : "plain", ComputeConfig.matmulPath());
+        assertEquals(incubator ? "vector" : "plain", ComputeSettings.current().matmulPath());
     }
 }

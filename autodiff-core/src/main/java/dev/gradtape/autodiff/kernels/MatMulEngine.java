@@ -35,42 +35,77 @@ public final class MatMulEngine {
     private static final MatMulLoops PLAIN = MatMulKernel::multiply;
     private static final MatMulLoops VECTOR = loadVectorLoops();
 
-    /** 0 until set or first read; then read from the system property (see {@link #threads()}). */
-    private static volatile int threads;
-    private static volatile boolean vectorEnabled = true;
-    private static ExecutorService pool;
-    private static int poolThreads;
+    /**
+     * The settings a product reads: the thread count and whether the vector loops are wanted.
+     *
+     * @param threads the number of threads a large product may use, at least 1
+     * @param vector true to take the vector loops when they are available
+     */
+    public record Settings(int threads, boolean vector) {
+        /**
+         * Checks the thread count.
+         *
+         * @param threads the number of threads a large product may use, at least 1
+         * @param vector true to take the vector loops when they are available
+         * @throws IllegalArgumentException if {@code threads < 1}
+         */
+        public Settings {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ComputeSettings.withThreads: " + threads
+                        + " threads; need at least 1");
+            }
+        }
+    }
+
+    /** The defaults, made when first needed (see {@link #defaults()}). */
+    private static volatile Settings defaults;
+    /** Each thread's settings, or null for the defaults. */
+    private static final ThreadLocal<Settings> CURRENT = new ThreadLocal<>();
+    /** Worker threads, made as products ask for them and ended after a minute idle. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread th = new Thread(r, "gradtape-matmul");
+        th.setDaemon(true);
+        return th;
+    });
 
     private MatMulEngine() {
     }
 
     /**
-     * The thread count: as set, else the system property {@code gradtape.threads}, else the number
-     * of processors. Read when first needed rather than when the class loads, so that a bad
-     * property is an {@link IllegalArgumentException} naming it, not an ExceptionInInitializerError.
+     * The settings of a thread that set none: the thread count from the system property
+     * {@code gradtape.threads}, else the number of processors, and the vector loops when
+     * available. Read when first needed rather than when the class loads, so that a bad property
+     * is an {@link IllegalArgumentException} naming it, not an ExceptionInInitializerError.
      *
-     * @return the number of threads a large product may use, at least 1
+     * @return the defaults
+     * @throws IllegalArgumentException if the property is not a whole number of at least 1
      */
-    public static int threads() {
-        int t = threads;
-        if (t == 0) {
-            t = initialThreads();
-            threads = t;
+    public static Settings defaults() {
+        Settings d = defaults;
+        if (d == null) {
+            d = new Settings(initialThreads(), true);
+            defaults = d;
         }
-        return t;
+        return d;
+    }
+
+    /** {@return the calling thread's settings: those it was given, else the defaults} */
+    public static Settings current() {
+        Settings s = CURRENT.get();
+        return s != null ? s : defaults();
     }
 
     /**
-     * Sets the thread count ({@code ComputeConfig.setThreads} is the public face of this).
+     * Sets the calling thread's settings.
      *
-     * @param n the number of threads a large product may use, at least 1
-     * @throws IllegalArgumentException if {@code n < 1}
+     * @param settings the settings, or null for the defaults
      */
-    public static void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("ComputeConfig.setThreads: " + n + " threads; need at least 1");
+    public static void setCurrent(Settings settings) {
+        if (settings == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(settings);
         }
-        threads = n;
     }
 
     /** {@return true if the vector-API loops loaded (the JVM has the incubator module)} */
@@ -78,18 +113,8 @@ public final class MatMulEngine {
         return VECTOR != null;
     }
 
-    /**
-     * Chooses the vector loops, when available, or the plain-Java ones.
-     *
-     * @param enabled true for the vector loops (ignored when they are not available)
-     */
-    public static void setVectorEnabled(boolean enabled) {
-        vectorEnabled = enabled;
-    }
-
-    /** {@return true if products run on the vector loops now: available and enabled} */
-    public static boolean vectorActive() {
-        return VECTOR != null && vectorEnabled;
+    private static MatMulLoops loops(Settings s) {
+        return VECTOR != null && s.vector() ? VECTOR : PLAIN;
     }
 
     /**
@@ -178,11 +203,16 @@ public final class MatMulEngine {
      * @param m the columns of op(B) and of C
      */
     public static void multiply(double[] a, boolean ta, double[] b, boolean tb, double[] c, int n, int k, int m) {
-        if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
-            MatMulKernel.multiplySmall(a, 0, ta, b, 0, tb, c, 0, n, k, m);
-        } else if (threads() == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
+        if (small(k, m)) {
+            boolean rows = tb && m >= MatMulKernel.ROW_FORM_MIN;
+            double[] bb = rows ? transposedCopy(b, k, m, b.length) : b;
+            MatMulKernel.multiplySmall(a, 0, ta, bb, 0, tb && !rows, c, 0, n, k, m);
+            return;
+        }
+        Settings s = current();
+        if (s.threads() == 1 || (long) n * k * m < PARALLEL_MIN_MACS || n < 8) {
             double[] bb = tb ? transposedCopy(b, k, m, b.length) : b;
-            (vectorActive() ? VECTOR : PLAIN).multiply(a, 0, ta, bb, 0, false, c, 0, n, k, m, 0, n);
+            loops(s).multiply(a, 0, ta, bb, 0, false, c, 0, n, k, m, 0, n);
         } else {
             multiply(a, new int[] {0}, ta, b, new int[] {0}, tb, c, n, k, m);
         }
@@ -206,16 +236,20 @@ public final class MatMulEngine {
     public static void multiply(double[] a, int[] offA, boolean ta, double[] b, int[] offB, boolean tb,
             double[] c, int n, int k, int m) {
         int batches = offA.length;
-        if ((long) n * k * m <= MatMulKernel.SMALL_MACS) {
+        if (small(k, m)) {
+            // B untransposed lets multiplySmall run row by row (the same sums, faster)
+            boolean rows = tb && m >= MatMulKernel.ROW_FORM_MIN;
+            double[] bb = rows ? transposedCopy(b, k, m, b.length) : b;
             for (int q = 0; q < batches; q++) {
-                MatMulKernel.multiplySmall(a, offA[q], ta, b, offB[q], tb, c, q * n * m, n, k, m);
+                MatMulKernel.multiplySmall(a, offA[q], ta, bb, offB[q], tb && !rows, c, q * n * m, n, k, m);
             }
             return;
         }
-        MatMulLoops loops = vectorActive() ? VECTOR : PLAIN;
+        Settings s = current();
+        MatMulLoops loops = loops(s);
         // B^T once per product, not once per chunk: every matrix of b, at its own offset.
         double[] bb = tb ? transposedCopy(b, k, m, b.length) : b;
-        int t = threads();
+        int t = s.threads();
         long macs = (long) batches * n * k * m;
         if (t == 1 || macs < PARALLEL_MIN_MACS || (long) batches * n < 8) {
             for (int q = 0; q < batches; q++) {
@@ -238,9 +272,8 @@ public final class MatMulEngine {
             }
         };
         List<Future<?>> pending = new ArrayList<>(workers - 1);
-        ExecutorService exec = pool(workers - 1);
-        for (int s = 1; s < workers; s++) {
-            pending.add(exec.submit(work));
+        for (int w = 1; w < workers; w++) {
+            pending.add(POOL.submit(work));
         }
         work.run();
         for (Future<?> f : pending) {
@@ -253,6 +286,16 @@ public final class MatMulEngine {
                 throw new IllegalStateException("matmul: a worker thread failed", e.getCause());
             }
         }
+    }
+
+    /**
+     * True if a product whose B is k x m takes {@link MatMulKernel#multiplySmall}. The choice looks
+     * at B alone, never at the number of rows n, so a row of C is the same to the bit whether it
+     * was computed alone or among thousands (a rollout's row must not depend on how many episodes
+     * shared its forward pass). The article's 5 x 5 layers are small; Pendulum's 64 x 64 is not.
+     */
+    static boolean small(int k, int m) {
+        return (long) k * m <= MatMulKernel.SMALL_B;
     }
 
     /**
@@ -294,21 +337,6 @@ public final class MatMulEngine {
             SCRATCH.set(s);
         }
         return s;
-    }
-
-    private static synchronized ExecutorService pool(int size) {
-        if (pool == null || poolThreads < size) {
-            if (pool != null) {
-                pool.shutdown();
-            }
-            pool = Executors.newFixedThreadPool(size, r -> {
-                Thread th = new Thread(r, "gradtape-matmul");
-                th.setDaemon(true);
-                return th;
-            });
-            poolThreads = size;
-        }
-        return pool;
     }
 
     private static int initialThreads() {

@@ -11,10 +11,11 @@ package dev.gradtape.autodiff.kernels;
  * group {@code g} of consecutive k indices, {@code ((a_0 b_0 + a_1 b_1) + a_2 b_2) + a_3 b_3},
  * and the last group holds the k mod 4 leftovers one product at a time. That order depends only on
  * k, never on the row range, the blocking or the thread count, so a product is bit-for-bit the
- * same however its rows are shared among threads. Products of at most {@link #SMALL_MACS}
- * multiply-adds (the article's 1x5 @ 5x5 has 25) take {@link #multiplySmall} instead, on either
- * path: a plain sum in k order, without blocking, threads or dispatch, whose bookkeeping would
- * cost more than the arithmetic.
+ * same however its rows are shared among threads. Products whose B has at most {@link #SMALL_B}
+ * elements (the article's 5 x 5 layers) take {@link #multiplySmall} instead, on either path, for
+ * any number of rows: a plain sum in k order, without blocking, threads or dispatch, whose
+ * bookkeeping would cost more than the arithmetic. Since neither choice looks at the number of
+ * rows, a row of C has the same bits whether it is computed alone or among many.
  *
  * <p><b>Why this shape.</b> Four rows of C against four rows of B: every B element loaded serves
  * four rows of C, and every load and store of C carries four multiply-adds, where the textbook
@@ -33,28 +34,53 @@ public final class MatMulKernel {
     /** Columns of B and C per block. */
     public static final int NC = 256;
 
-    /** Multiply-adds up to which a product is computed by {@link #multiplySmall}. */
-    static final long SMALL_MACS = 1024;
+    /** Elements of B (k times m) up to which a product is computed by {@link #multiplySmall}. */
+    static final long SMALL_B = 1024;
+    /** Columns from which {@link #multiplySmall} runs row by row (i-p-j) rather than dot by dot. */
+    static final int ROW_FORM_MIN = 4;
 
     private MatMulKernel() {
     }
 
     /**
-     * C (n x m, at offC) = op(A) op(B), each element summed in k order from 0: the path for tiny
-     * products. With B not transposed the loops run i-p-j, so the innermost loop walks a row of B
-     * and a row of C (contiguous, and long even when k is 1, as in the outer product x^T g of a
-     * one-row layer's weight gradient); with B transposed they run i-j-p, a dot product of two
-     * contiguous rows. Both add the k terms of each element in the same order, so the result is
-     * the same to the bit.
+     * C (n x m, at offC) = op(A) op(B), each element summed in k order from 0: the path for
+     * products with a small B, however many rows. With B not transposed and rows of at least
+     * {@link #ROW_FORM_MIN} columns the loops run i-p-j, four rows of C at a time, so the innermost
+     * loop walks a row of B and rows of C, contiguous and long even when k is 1; {@link MatMulEngine}
+     * hands B over untransposed for that reason. Otherwise they run i-j-p, a
+     * dot product per element. Both add the k terms of each element in the same order, so the
+     * result is the same to the bit.
      */
     static void multiplySmall(double[] a, int offA, boolean ta, double[] b, int offB, boolean tb,
             double[] c, int offC, int n, int k, int m) {
         int rsA = ta ? 1 : k;
         int csA = ta ? n : 1;
-        if (!tb) {
-            for (int i = 0; i < n; i++) {
+        if (!tb && m >= ROW_FORM_MIN) {
+            java.util.Arrays.fill(c, offC, offC + n * m, 0.0);
+            int i = 0;
+            for (; i + 4 <= n; i += 4) { // four rows of C per row of B read, as in block4
+                int r0 = offC + i * m;
+                int r1 = r0 + m;
+                int r2 = r1 + m;
+                int r3 = r2 + m;
+                for (int p = 0; p < k; p++) {
+                    int ap = offA + i * rsA + p * csA;
+                    double x0 = a[ap];
+                    double x1 = a[ap + rsA];
+                    double x2 = a[ap + 2 * rsA];
+                    double x3 = a[ap + 3 * rsA];
+                    int bp = offB + p * m;
+                    for (int j = 0; j < m; j++) {
+                        double y = b[bp + j];
+                        c[r0 + j] += x0 * y;
+                        c[r1 + j] += x1 * y;
+                        c[r2 + j] += x2 * y;
+                        c[r3 + j] += x3 * y;
+                    }
+                }
+            }
+            for (; i < n; i++) {
                 int ci = offC + i * m;
-                java.util.Arrays.fill(c, ci, ci + m, 0.0);
                 for (int p = 0; p < k; p++) {
                     double x = a[offA + i * rsA + p * csA];
                     int bp = offB + p * m;
@@ -65,13 +91,15 @@ public final class MatMulKernel {
             }
             return;
         }
+        int rsB = tb ? 1 : m; // element (p, j) of op(B) is at j csB + p rsB
+        int csB = tb ? k : 1;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
                 double s = 0.0;
                 int ap = offA + i * rsA;
-                int bp = offB + j * k;
-                for (int p = 0; p < k; p++, ap += csA) {
-                    s += a[ap] * b[bp + p];
+                int bp = offB + j * csB;
+                for (int p = 0; p < k; p++, ap += csA, bp += rsB) {
+                    s += a[ap] * b[bp];
                 }
                 c[offC + i * m + j] = s;
             }

@@ -1,6 +1,5 @@
 package dev.gradtape.autodiff.kernels;
 
-import dev.gradtape.autodiff.ComputeConfig;
 import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
@@ -22,25 +21,26 @@ import org.junit.jupiter.api.Test;
  * threshold), and its determinism across runs and thread counts.
  */
 class MatMulKernelProperties {
-    private int savedThreads;
-
     @BeforeEach
     void plainPath() {
-        savedThreads = ComputeConfig.threads();
-        ComputeConfig.setVectorEnabled(false);
+        threads(1);
     }
 
     @AfterEach
     void restore() {
-        ComputeConfig.setThreads(savedThreads);
-        ComputeConfig.setVectorEnabled(true);
+        MatMulEngine.setCurrent(null);
+    }
+
+    /** This thread's products on the plain path with {@code t} threads. */
+    private static void threads(int t) {
+        MatMulEngine.setCurrent(new MatMulEngine.Settings(t, false));
     }
 
     @Test
     void small_random_shapes_match_the_triple_loop() {
         qt().withExamples(300).forAll(integers().between(1, 13), integers().between(0, 13),
                 integers().between(1, 13), integers().between(0, 3)).checkAssert((n, k, m, flags) -> {
-                    ComputeConfig.setThreads(1 + flags);
+                    threads(1 + flags);
                     check(n, k, m, (flags & 1) != 0, (flags & 2) != 0, 31L * n + 7L * k + m);
                 });
     }
@@ -49,7 +49,7 @@ class MatMulKernelProperties {
     void shapes_across_blocks_and_threads_match_the_triple_loop() {
         qt().withExamples(12).forAll(integers().between(1, 300), integers().between(1, 300),
                 integers().between(1, 300), integers().between(0, 3)).checkAssert((n, k, m, flags) -> {
-                    ComputeConfig.setThreads(2);
+                    threads(2);
                     check(n, k, m, (flags & 1) != 0, (flags & 2) != 0, n ^ (long) k << 20 ^ (long) m << 40);
                 });
     }
@@ -61,7 +61,7 @@ class MatMulKernelProperties {
         for (int[] s : shapes) {
             for (int flags = 0; flags < 4; flags++) {
                 for (int t = 1; t <= 3; t++) {
-                    ComputeConfig.setThreads(t);
+                    threads(t);
                     check(s[0], s[1], s[2], (flags & 1) != 0, (flags & 2) != 0, s[0] + s[1] + s[2]);
                 }
             }
@@ -74,10 +74,10 @@ class MatMulKernelProperties {
                 integers().between(1, 200), longs().all()).checkAssert((n, k, m, seed) -> {
                     double[] a = MatMulReference.random(seed, n * k);
                     double[] b = MatMulReference.random(seed + 1, k * m);
-                    ComputeConfig.setThreads(1);
+                    threads(1);
                     double[] one = engine(a, false, b, true, n, k, m);
                     for (int t = 1; t <= 4; t++) {
-                        ComputeConfig.setThreads(t);
+                        threads(t);
                         assertArrayEquals(one, engine(a, false, b, true, n, k, m),
                                 "threads=" + t + " shape " + n + "x" + k + "x" + m);
                         assertArrayEquals(one, engine(a, false, b, true, n, k, m),
@@ -92,7 +92,7 @@ class MatMulKernelProperties {
         Tensor a = Tensor.randn(11, 3, 1, 70, 90);
         Tensor b = Tensor.randn(12, 4, 90, 80);
         for (int t = 1; t <= 3; t++) {
-            ComputeConfig.setThreads(t);
+            threads(t);
             Tensor c = a.matmul(b);
             assertEquals(Shape.of(3, 4, 70, 80), c.shape());
             for (int i = 0; i < 3; i++) {
@@ -109,13 +109,31 @@ class MatMulKernelProperties {
         }
     }
 
+    @Test
+    void a_row_has_the_same_bits_whatever_the_number_of_rows_beside_it() {
+        // k x m on both sides of the small-product limit (1,024 elements of B), and n from 1 row
+        // to a threaded product: row i of C must not depend on n, nor on the thread count.
+        qt().withExamples(40).forAll(integers().between(1, 70), integers().between(1, 70),
+                integers().between(2, 600), integers().between(0, 3)).checkAssert((k, m, n, flags) -> {
+                    boolean ta = (flags & 1) != 0;
+                    boolean tb = (flags & 2) != 0;
+                    double[] a = MatMulReference.random(k * 131L + m, n * k);
+                    double[] b = MatMulReference.random(k * 7L + m * 3L, k * m);
+                    threads(1 + flags);
+                    double[] all = engine(a, ta, b, tb, n, k, m);
+                    threads(1);
+                    MatMulReference.assertRowsIndependentOfRowCount(all, MatMulKernelProperties::engine,
+                            a, ta, b, tb, n, k, m);
+                });
+    }
+
     private static void check(int n, int k, int m, boolean ta, boolean tb, long seed) {
         double[] a = MatMulReference.random(seed, n * k);
         double[] b = MatMulReference.random(seed ^ 0x9e3779b97f4a7c15L, k * m);
         double[] expected = MatMulReference.naive(a, ta, b, tb, n, k, m);
         double[] got = engine(a, ta, b, tb, n, k, m);
         MatMulReference.assertClose(expected, got, a, ta, b, tb, n, k, m,
-                "engine on the plain path, threads=" + ComputeConfig.threads());
+                "engine on the plain path, threads=" + MatMulEngine.current().threads());
         // The blocked loops themselves, also below the size where the engine takes multiplySmall.
         double[] blocked = new double[n * m];
         MatMulKernel.multiply(a, 0, ta, b, 0, tb, blocked, 0, n, k, m, 0, n);

@@ -1,6 +1,6 @@
 package dev.gradtape.examples.jmh;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.examples.bench.MlpWorkload;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,17 +39,23 @@ public class MlpStepBenchmark {
     public int threads;
 
     private MlpWorkload workload;
+    private ComputeSettings settings;
 
     /** The thread count for matrix products, and a fresh model for each trial. */
     @Setup(Level.Trial)
     public void setUp() {
-        ComputeConfig.setThreads(threads);
+        settings = ComputeSettings.current().withThreads(threads);
         workload = new MlpWorkload(0);
     }
 
-    /** One training step; returns the loss so that nothing is optimised away. */
+    /**
+     * One training step, with this trial's thread count (applied on the thread that runs it);
+     * returns the loss so that nothing is optimised away.
+     */
     @Benchmark
     public double step() {
-        return workload.step();
+        try (ComputeSettings.Scope s = settings.apply()) {
+            return workload.step();
+        }
     }
 }

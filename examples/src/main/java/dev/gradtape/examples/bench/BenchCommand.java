@@ -1,6 +1,6 @@
 package dev.gradtape.examples.bench;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.examples.GradtapeCli;
 import java.io.PrintStream;
 import java.util.List;
@@ -115,16 +115,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
+        ComputeSettings settings = ComputeSettings.current().withVector(kernel.equals("auto"));
         if (threads != null) {
-            ComputeConfig.setThreads(threads);
+            settings = settings.withThreads(threads);
         }
-        ComputeConfig.setVectorEnabled(kernel.equals("auto"));
-        switch (workload) {
-            case A -> runA();
-            case B -> runB();
-            case C -> runC();
-            case MM -> runMM();
-            default -> throw new IllegalStateException("bench: unknown workload " + workload);
+        try (ComputeSettings.Scope s = settings.apply()) {
+            switch (workload) {
+                case A -> runA();
+                case B -> runB();
+                case C -> runC();
+                case MM -> runMM();
+                default -> throw new IllegalStateException("bench: unknown workload " + workload);
+            }
         }
         return 0;
     }
@@ -197,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private String tail() {
-        return " path=" + ComputeConfig.matmulPath() + " java=" + System.getProperty("java.version");
+        return " path=" + ComputeSettings.current().matmulPath() + " java=" + System.getProperty("java.version");
     }
 
     private void print(String format, Object... args) {
@@ -215,7 +217,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int rep = 1; rep <= (reps == null ? 5 : reps); rep++) {
             SeedWorkload.Run r = SeedWorkload.run(n, seed, e);
             print("RESULT peer=gradtape workload=A threads=%d rep=%d episodes=%d seconds=%.5f ups=%.1f"
-                    + " mu=%.4f sigma=%.4f reward_last1000=%.4f engine=%s%s", ComputeConfig.threads(), rep,
+                    + " mu=%.4f sigma=%.4f reward_last1000=%.4f engine=%s%s", ComputeSettings.current().threads(), rep,
                     n, r.seconds(), r.ups(), r.mu(), r.sigma(), r.rewardTail(), engine, tail());
         }
     }
@@ -224,7 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int rep = 1; rep <= (reps == null ? 3 : reps); rep++) {
             MlpWorkload.Run r = MlpWorkload.run(steps, warmup, seed);
             print("RESULT peer=gradtape workload=B threads=%d dtype=float64 rep=%d steps=%d seconds=%.4f"
-                    + " sps=%.1f gflops=%.2f loss=%.4g%s", ComputeConfig.threads(), rep, steps, r.seconds(),
+                    + " sps=%.1f gflops=%.2f loss=%.4g%s", ComputeSettings.current().threads(), rep, steps, r.seconds(),
                     r.sps(), r.gflops(), r.loss(), tail());
         }
     }
@@ -242,7 +244,7 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                     print("RESULT peer=gradtape workload=C part=backward threads=%d rep=%d nodes=%d"
                             + " forward_seconds=%.5f backward_seconds=%.5f ns_per_node=%.1f ratio_to_first=%.2f%s",
-                            ComputeConfig.threads(), rep, g.nodes(), g.forwardSeconds(), g.backwardSeconds(),
+                            ComputeSettings.current().threads(), rep, g.nodes(), g.forwardSeconds(), g.backwardSeconds(),
                             g.nsPerNode(), g.nsPerNode() / first, tail());
                 }
             }
@@ -251,7 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
                 int r = rep;
                 GrowthWorkload.heap(n, heapEvery, seed, engine(), s -> print("RESULT peer=gradtape workload=C"
                         + " part=heap threads=%d rep=%d episodes=%d used_mib=%.2f max_mib=%.1f engine=%s%s",
-                        ComputeConfig.threads(), r, s.episodes(), s.usedMiB(), s.maxMiB(), engine, tail()));
+                        ComputeSettings.current().threads(), r, s.episodes(), s.usedMiB(), s.maxMiB(), engine, tail()));
             }
         }
     }
@@ -260,7 +262,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int rep = 1; rep <= (reps == null ? 1 : reps); rep++) {
             double g = MatmulWorkload.gflops(size, 1.5, seed);
             print("RESULT peer=gradtape workload=MM variant=%s dtype=float64 threads=%d rep=%d n=%d gflops=%.2f%s",
-                    ComputeConfig.matmulPath(), ComputeConfig.threads(), rep, size, g, tail());
+                    ComputeSettings.current().matmulPath(), ComputeSettings.current().threads(), rep, size, g, tail());
         }
     }
 

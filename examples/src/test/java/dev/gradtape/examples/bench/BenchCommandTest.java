@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +20,9 @@ import picocli.CommandLine;
  * space-separated key=value tokens with the keys it looks up.
  */
 class BenchCommandTest {
-    private final int savedThreads = ComputeConfig.threads();
-
     @AfterEach
-    void restore() {
-        ComputeConfig.setThreads(savedThreads);
-        ComputeConfig.setVectorEnabled(true);
+    void theCommandsSettingsEndWithIt() {
+        assertEquals(ComputeSettings.defaults(), ComputeSettings.current());
     }
 
     private static List<Map<String, String>> run(String... args) {

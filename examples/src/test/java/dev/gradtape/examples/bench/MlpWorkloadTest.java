@@ -3,7 +3,7 @@ package dev.gradtape.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import org.junit.jupiter.api.Test;
 
 /** Workload B: the peers' FLOP count, a loss that falls, and results independent of threads. */
@@ -27,20 +27,16 @@ class MlpWorkloadTest {
 
     @Test
     void losses_are_bit_identical_for_any_thread_count() {
-        int saved = ComputeConfig.threads();
-        try {
-            double[] losses = new double[3];
-            for (int t = 1; t <= 3; t++) {
-                ComputeConfig.setThreads(t);
+        double[] losses = new double[3];
+        for (int t = 1; t <= 3; t++) {
+            try (ComputeSettings.Scope s = ComputeSettings.current().withThreads(t).apply()) {
                 MlpWorkload w = new MlpWorkload(5);
                 for (int i = 0; i < 3; i++) {
                     losses[t - 1] = w.step();
                 }
             }
-            assertEquals(losses[0], losses[1]);
-            assertEquals(losses[0], losses[2]);
-        } finally {
-            ComputeConfig.setThreads(saved);
         }
+        assertEquals(Double.doubleToLongBits(losses[0]), Double.doubleToLongBits(losses[1]));
+        assertEquals(Double.doubleToLongBits(losses[0]), Double.doubleToLongBits(losses[2]));
     }
 }

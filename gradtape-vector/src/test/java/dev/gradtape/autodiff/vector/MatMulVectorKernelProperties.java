@@ -1,6 +1,6 @@
 package dev.gradtape.autodiff.vector;
 
-import dev.gradtape.autodiff.ComputeConfig;
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
@@ -28,25 +28,36 @@ import org.junit.jupiter.api.Test;
  * counts.
  */
 class MatMulVectorKernelProperties {
-    private int savedThreads;
+    private int threads = 1;
+    private boolean vector = true;
 
     @BeforeEach
     void vectorPath() {
-        savedThreads = ComputeConfig.threads();
         if (Boolean.getBoolean("gradtape.test.expectVector")) {
-            assertTrue(ComputeConfig.vectorAvailable(), "this run started the JVM with"
+            assertTrue(ComputeSettings.vectorAvailable(), "this run started the JVM with"
                     + " --add-modules jdk.incubator.vector, so the vector kernel must load");
         }
         // Elsewhere (for example an IDE, or -Dtest=... in the default surefire run) skip.
-        assumeTrue(ComputeConfig.vectorAvailable(), "the JVM was started without jdk.incubator.vector");
-        ComputeConfig.setVectorEnabled(true);
-        assertEquals("vector", ComputeConfig.matmulPath());
+        assumeTrue(ComputeSettings.vectorAvailable(), "the JVM was started without jdk.incubator.vector");
+        setThreads(1);
+        assertEquals("vector", MatMulEngine.current().vector() ? "vector" : "plain");
     }
 
     @AfterEach
     void restore() {
-        ComputeConfig.setThreads(savedThreads);
-        ComputeConfig.setVectorEnabled(true);
+        MatMulEngine.setCurrent(null);
+    }
+
+    /** This thread's products with {@code t} threads, on the path chosen last. */
+    private void setThreads(int t) {
+        threads = t;
+        MatMulEngine.setCurrent(new MatMulEngine.Settings(threads, vector));
+    }
+
+    /** This thread's products on the vector path or the plain one. */
+    private void setVectorEnabled(boolean enabled) {
+        vector = enabled;
+        MatMulEngine.setCurrent(new MatMulEngine.Settings(threads, vector));
     }
 
     @Test
@@ -55,15 +66,15 @@ class MatMulVectorKernelProperties {
                 integers().between(1, 70), integers().between(0, 7)).checkAssert((n, k, m, flags) -> {
                     boolean ta = (flags & 1) != 0;
                     boolean tb = (flags & 2) != 0;
-                    ComputeConfig.setThreads((flags & 4) != 0 ? 2 : 1);
+                    setThreads((flags & 4) != 0 ? 2 : 1);
                     long seed = 1000003L * n + 1009L * k + m;
                     double[] a = MatMulReference.random(seed, n * k);
                     double[] b = MatMulReference.random(~seed, k * m);
                     double[] naive = MatMulReference.naive(a, ta, b, tb, n, k, m);
                     double[] vector = engine(a, ta, b, tb, n, k, m);
-                    ComputeConfig.setVectorEnabled(false);
+                    setVectorEnabled(false);
                     double[] plain = engine(a, ta, b, tb, n, k, m);
-                    ComputeConfig.setVectorEnabled(true);
+                    setVectorEnabled(true);
                     MatMulReference.assertClose(naive, vector, a, ta, b, tb, n, k, m, "vector kernel");
                     // The vector loops themselves, also below the engine's multiplySmall threshold.
                     double[] direct = new double[n * m];
@@ -80,7 +91,7 @@ class MatMulVectorKernelProperties {
         for (int[] s : shapes) {
             for (int flags = 0; flags < 4; flags++) {
                 for (int t = 1; t <= 2; t++) {
-                    ComputeConfig.setThreads(t);
+                    setThreads(t);
                     boolean ta = (flags & 1) != 0;
                     boolean tb = (flags & 2) != 0;
                     double[] a = MatMulReference.random(s[0], s[0] * s[1]);
@@ -97,15 +108,31 @@ class MatMulVectorKernelProperties {
     void results_are_bit_identical_across_runs_and_thread_counts() {
         double[] a = MatMulReference.random(5, 259 * 131);
         double[] b = MatMulReference.random(6, 131 * 270);
-        ComputeConfig.setThreads(1);
+        setThreads(1);
         double[] one = engine(a, true, b, false, 259, 131, 270);
         for (int t = 1; t <= 4; t++) {
-            ComputeConfig.setThreads(t);
+            setThreads(t);
             for (int run = 0; run < 2; run++) {
                 assertArrayEquals(one, engine(a, true, b, false, 259, 131, 270),
                         "threads=" + t + " run " + run);
             }
         }
+    }
+
+    @Test
+    void a_row_has_the_same_bits_whatever_the_number_of_rows_beside_it() {
+        qt().withExamples(40).forAll(integers().between(1, 70), integers().between(1, 70),
+                integers().between(2, 600), integers().between(0, 3)).checkAssert((k, m, n, flags) -> {
+                    boolean ta = (flags & 1) != 0;
+                    boolean tb = (flags & 2) != 0;
+                    double[] a = MatMulReference.random(k * 131L + m, n * k);
+                    double[] b = MatMulReference.random(k * 7L + m * 3L, k * m);
+                    setThreads(1 + flags);
+                    double[] all = engine(a, ta, b, tb, n, k, m);
+                    setThreads(1);
+                    MatMulReference.assertRowsIndependentOfRowCount(all, MatMulVectorKernelProperties::engine,
+                            a, ta, b, tb, n, k, m);
+                });
     }
 
     @Test
