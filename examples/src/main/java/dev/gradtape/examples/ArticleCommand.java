@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.ComputeSettings;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -105,6 +106,8 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr",
                 "must be a finite number > 0, got " + learningRate);
         int n = threads(threads);
-        return ArticleRun.run(this, n);
+        try (ComputeSettings.Scope compute = ComputeSettings.current().withThreads(n).apply()) {
+            return ArticleRun.run(this, n);
+        }
     }
 }

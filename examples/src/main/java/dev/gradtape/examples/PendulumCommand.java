@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.rl.PolicyCheckpoint;
 import dev.gradtape.rl.GaussianPolicy;
@@ -72,6 +73,12 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
         require(evalEvery >= 1, "--eval-every", "must be at least 1, got " + evalEvery);
         int n = threads(threads);
+        try (ComputeSettings.Scope compute = ComputeSettings.current().withThreads(n).apply()) {
+            return train(n);
+        }
+    }
+
+    private int train(int n) throws Exception {
         GaussianPolicy policy = PendulumRecipe.policy(seed);
         Adam adam = PendulumRecipe.policyOptimizer(episodes);
         try (Reinforce reinforce = PendulumRecipe.trainer(policy, adam, seed, episodes, n)) {

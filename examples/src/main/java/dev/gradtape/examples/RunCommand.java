@@ -26,6 +26,9 @@ abstract class RunCommand {
     @Spec
     CommandSpec spec;
 
+    /** The most threads {@code --threads} takes: far more than any machine's cores, few enough to start. */
+    static final int MAX_THREADS = 1024;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Run folder to write into (default: a new folder under runs/).")
     Path out;
@@ -79,9 +82,9 @@ abstract class RunCommand {
             throw new IllegalStateException("RunCommand: the run folder is already open: " + folder.path());
         }
         Object path = previous.get("matmul_path");
-        if (path != null && !path.equals(ComputeConfig.matmulPath())) {
+        if (path != null && !path.equals(ComputeSettings.current().matmulPath())) {
             stderr().println(spec.qualifiedName() + ": note: the run took the " + path + " matrix path and"
-                    + " this process takes the " + ComputeConfig.matmulPath() + " path; the continued run agrees"
+                    + " this process takes the " + ComputeSettings.current().matmulPath() + " path; the continued run agrees"
                     + " with an uninterrupted one to round-off, not bit for bit");
             stderr().flush();
         }
@@ -90,8 +93,8 @@ abstract class RunCommand {
             folder = f;
             Map<String, Object> now = new LinkedHashMap<>();
             now.put("java_version", System.getProperty("java.version"));
-            now.put("matmul_path", ComputeConfig.matmulPath());
-            now.put("threads", ComputeConfig.threads());
+            now.put("matmul_path", ComputeSettings.current().matmulPath());
+            now.put("threads", ComputeSettings.current().threads());
             f.resume(previous, now);
             return f;
         } catch (IOException e) {
@@ -156,19 +159,15 @@ abstract class RunCommand {
     }
 
     /**
-     * The thread count of {@code --threads} (null when not given: then that of the matrix
-     * products, the number of processors or {@code -Dgradtape.threads}), checked and made the
-     * products' count too, so that one setting governs the rollout threads and the product
-     * threads. Rollout products are small and run on their worker's thread, so the two never
-     * multiply.
+     * The thread count of {@code --threads}, checked: when not given, that of the calling
+     * thread's matrix products (the number of processors, or {@code -Dgradtape.threads}). The
+     * command applies it to its thread's products ({@code ComputeSettings.withThreads}) and gives it
+     * to its rollouts, whose workers run their products serially: one setting governs both, and
+     * the two never multiply.
      */
-    /** The most threads {@code --threads} takes: far more than any machine's cores, few enough to start. */
-    static final int MAX_THREADS = 1024;
-
     final int threads(Integer option) {
-        int n = option == null ? ComputeConfig.threads() : option;
+        int n = option == null ? ComputeSettings.current().threads() : option;
         require(n >= 1 && n <= MAX_THREADS, "--threads", "must be from 1 to " + MAX_THREADS + ", got " + n);
-        ComputeConfig.setThreads(n);
         return n;
     }
 

@@ -1,5 +1,6 @@
 package dev.gradtape.rl;
 
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Share w of T takes the contiguous episodes [w n / T, (w + 1) n / T) and runs them side by
  * side in its own environments ({@link EpisodeBatch#run}); the shares are joined in episode
  * order. Every episode draws from its own stream and a row's forward pass does not depend on the
- * other rows of its matrix, so the batch is the same bit for bit for any thread count. While the
- * workers run, nobody writes the policy: they only read its parameters.
+ * other rows of its matrix, so the batch is the same bit for bit for any thread count. Each share
+ * runs its matrix products serially ({@link ComputeSettings#withThreads}(1), on the caller's
+ * kernel path), so rollout threads and product threads never multiply; the update that follows
+ * uses the caller's own settings. While the workers run, nobody writes the policy: they only
+ * read its parameters.
  *
  * <p>A worker's exception (a {@link TrainingDivergedException}, say) is thrown on the calling
  * thread as it was thrown, that of the lowest share if several fail, once every share has ended.
@@ -55,15 +59,21 @@ final class Rollouts implements AutoCloseable {
                 return t;
             });
         }
+        // every share's products run serially, on the caller's kernel path: the threads are the shares
+        ComputeSettings serial = ComputeSettings.current().withThreads(1);
         List<Future<EpisodeBatch.Share>> futures = new ArrayList<>(shares - 1);
         for (int w = 1; w < shares; w++) {
             int from = (int) ((long) w * n / shares);
             int to = (int) ((long) (w + 1) * n / shares);
-            futures.add(pool.submit(() -> EpisodeBatch.run(policy, envs, from, to, seed, update)));
+            futures.add(pool.submit(() -> {
+                try (ComputeSettings.Scope s = serial.apply()) {
+                    return EpisodeBatch.run(policy, envs, from, to, seed, update);
+                }
+            }));
         }
         List<EpisodeBatch.Share> parts = new ArrayList<>(shares);
         Throwable failure = null;
-        try {
+        try (ComputeSettings.Scope s = serial.apply()) {
             parts.add(EpisodeBatch.run(policy, envs, 0, n / shares, seed, update));
         } catch (RuntimeException | Error e) {
             failure = e;

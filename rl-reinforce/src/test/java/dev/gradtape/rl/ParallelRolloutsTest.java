@@ -153,6 +153,62 @@ class ParallelRolloutsTest {
     }
 
     @Test
+    void rolloutSharesRunTheirProductsSeriallyAndTheUpdateKeepsTheCallersThreads() {
+        java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Supplier<Environment> recording = () -> {
+            TargetGame game = new TargetGame();
+            return new Environment() {
+                @Override
+                public double[] reset(long seed) {
+                    return game.reset(seed);
+                }
+
+                @Override
+                public StepResult step(double[] action) {
+                    seen.add(dev.gradtape.autodiff.ComputeSettings.current().threads());
+                    threads.add(Thread.currentThread().getName());
+                    return game.step(action);
+                }
+
+                @Override
+                public int observationSize() {
+                    return 1;
+                }
+
+                @Override
+                public int actionSize() {
+                    return 1;
+                }
+
+                @Override
+                public double[] actionLow() {
+                    return game.actionLow();
+                }
+
+                @Override
+                public double[] actionHigh() {
+                    return game.actionHigh();
+                }
+
+                @Override
+                public int maxEpisodeSteps() {
+                    return 1;
+                }
+            };
+        };
+        dev.gradtape.autodiff.ComputeSettings three = dev.gradtape.autodiff.ComputeSettings.current().withThreads(3);
+        try (var scope = three.apply();
+                Reinforce r = new Reinforce(GaussianPolicy.article(1), recording, ReinforceSettings.article()
+                        .optEpisodesPerUpdate(6).optThreads(3).build())) {
+            r.update();
+            assertEquals(java.util.Set.of(1), seen);
+            assertEquals(3, threads.size(), threads.toString()); // the caller and two workers
+            assertEquals(3, dev.gradtape.autodiff.ComputeSettings.current().threads());
+        }
+    }
+
+    @Test
     void closingEndsTheRolloutThreadsAndRefusesMoreUpdates() throws InterruptedException {
         Reinforce r = article(3);
         r.update();
