@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
         description = {"The showcase: trains the article's Gaussian actor (1 -> 5 -> 5 -> mu, sigma;"
                 + " Adam) with REINFORCE on the one-shot game R = range * max-reward / max(range,"
                 + " |target - a|). Every 100 episodes it prints mu, sigma, action, reward and loss;"
-                + " it writes metrics.csv, article.png and actor.safetensors to the run folder."})
+                + " it writes metrics.csv, article.png and actor.safetensors to the run folder, and"
+                + " state.safetensors (the training state, saved every 1,000 episodes and on Ctrl-C or"
+                + " SIGTERM) for --resume."})
 final class ArticleCommand extends RunCommand implements Callable<Integer> {
     /** The log-density in the loss. */
     enum LossChoice {

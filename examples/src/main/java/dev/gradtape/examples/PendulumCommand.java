@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
                 + " episode) with REINFORCE and the rl module's reference settings: reward-to-go,"
                 + " a learned value baseline, normalised advantages, 16 episodes per update. Writes"
                 + " learning-curve.csv, updates.csv, pendulum.png, policy.safetensors (with the"
-                + " policy's architecture, for play) and pendulum.gif (the trained policy swinging up from"
-                + " four fixed start states), and reports the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
+                + " policy's architecture, for play), pendulum.gif (the trained policy swinging up from"
+                + " four fixed start states) and state.safetensors (the training state, saved at every"
+                + " evaluation and on Ctrl-C or SIGTERM, for --resume), and reports the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
                 + " better; a policy that swings up and holds the pendulum scores about -200 or more)."})
 final class PendulumCommand extends RunCommand implements Callable<Integer> {
     /** The CSV header of the learning curve. */
