@@ -128,7 +128,7 @@ final class ArticleRun {
                             episode, m.mu(), m.sigma(), m.action(), m.reward(), m.loss() + 0.0)); // + 0.0: no "-0.0000"
                 }
                 progress.step();
-                if (m.episodes() % SAVE_EVERY == 0 || stop.requested()) {
+                if (m.episodes() % SAVE_EVERY == 0 || stop.requested() && !folder.replacing()) {
                     metrics.flush();
                     Map<String, String> state = new LinkedHashMap<>();
                     state.put(Resume.CONFIGURATION, Resume.configurationText(s.spec));
@@ -136,9 +136,7 @@ final class ArticleRun {
                     reinforce.saveState(folder.resolve(Resume.STATE), state);
                 }
                 if (stop.requested() && reinforce.episodes() < s.episodes) {
-                    s.endStopped();
-                    s.stderr().println(s.spec.qualifiedName() + ": stopped after " + reinforce.episodes()
-                            + " episodes, state saved; continue with: gradtape article --resume " + folder.path());
+                    s.stderr().println(s.endStopped(reinforce.episodes()));
                     s.stderr().flush();
                     stop.done();
                     return 128 + 15;

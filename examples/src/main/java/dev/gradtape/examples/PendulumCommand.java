@@ -177,13 +177,11 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
                     count = 0;
                     evaluated = true;
                 }
-                if (evaluated || stop.requested()) {
+                if (evaluated || stop.requested() && !folder.replacing()) {
                     saveState(folder, reinforce, curve, updates, (System.nanoTime() - t0) / 1e9);
                 }
                 if (stop.requested() && reinforce.episodes() < episodes) {
-                    endStopped();
-                    stderr().println(spec.qualifiedName() + ": stopped after " + reinforce.episodes()
-                            + " episodes, state saved; continue with: gradtape pendulum --resume " + folder.path());
+                    stderr().println(endStopped(reinforce.episodes()));
                     stderr().flush();
                     stop.done();
                     return 128 + 15;

@@ -29,6 +29,9 @@ final class Resume {
     static final Set<String> NOT_COMPARED = Set.of("--out", "--force", "--quiet", "--config", "--resume",
             "--threads");
 
+    /** The longest CSV row a run writes is about 250 bytes; a longer one is not a run's. */
+    static final int MAX_LINE = 4096;
+
     private Resume() {
     }
 
@@ -74,7 +77,13 @@ final class Resume {
         if (!Files.isRegularFile(recordFile)) {
             throw fail(spec, dir, "it is not a gradtape run folder (it has no " + RunFolder.RECORD + ")");
         }
-        Map<String, Object> record = RunFolder.readRecord(dir).orElse(null);
+        long size;
+        try {
+            size = Files.size(recordFile);
+        } catch (IOException e) {
+            throw fail(spec, dir, "cannot read its " + RunFolder.RECORD + " (" + e.getClass().getSimpleName() + ")");
+        }
+        Map<String, Object> record = size > JsonText.MAX_CHARS ? null : RunFolder.readRecord(dir).orElse(null);
         if (record == null || !RunFolder.FORMAT.equals(record.get("format"))
                 || !(record.get("options") instanceof Map)) {
             throw fail(spec, dir, "its " + RunFolder.RECORD + " is not the record of a gradtape run"
@@ -142,17 +151,21 @@ final class Resume {
      */
     static void checkLog(CommandSpec spec, Path dir, String name, String header, long rows) {
         Path csv = dir.resolve(name);
-        try (var in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String first = in.readLine();
-            if (!header.equals(first)) {
+        byte[] expected = (header + "\n").getBytes(StandardCharsets.UTF_8);
+        try (var bytes = new java.io.BufferedInputStream(Files.newInputStream(csv), 1 << 16)) {
+            byte[] first = bytes.readNBytes(expected.length);
+            if (!java.util.Arrays.equals(expected, first)) {
                 throw fail(spec, dir, name + " does not start with the header '" + header + "'; it is corrupt");
             }
-            long complete = 0;
-            try (var bytes = new java.io.BufferedInputStream(Files.newInputStream(csv), 1 << 16)) {
-                for (int b = bytes.read(); b >= 0 && complete <= rows; b = bytes.read()) {
-                    if (b == '\n') {
-                        complete++;
-                    }
+            long complete = 1;
+            long lineLength = 0;
+            for (int b = bytes.read(); b >= 0 && complete <= rows; b = bytes.read()) {
+                if (b == '\n') {
+                    complete++;
+                    lineLength = 0;
+                } else if (++lineLength > MAX_LINE) {
+                    throw fail(spec, dir, name + " has a row longer than " + MAX_LINE + " bytes, which no run"
+                            + " writes; it is corrupt");
                 }
             }
             if (complete - 1 < rows) {

@@ -110,9 +110,15 @@ abstract class RunCommand {
         folder.beforeStop(stop::stopAndWait);
     }
 
-    /** Ends the run as stopped by a signal, from the training loop, once its state is saved. */
-    final void endStopped() {
-        endRun(RunFolder.Status.STOPPED, RunFolder.STOPPED_BY_SIGNAL);
+    /**
+     * Ends the run as stopped by a signal, from the training loop once its state is saved, and
+     * returns the line that tells the user how to go on.
+     */
+    final String endStopped(long episodes) {
+        String note = endRun(RunFolder.Status.STOPPED, RunFolder.STOPPED_BY_SIGNAL);
+        return spec.qualifiedName() + ": stopped after " + episodes + " episodes" + (folder.replacing()
+                ? "; " + note + " (a run that replaces a folder is not kept when stopped)"
+                : ", state saved; continue with: gradtape " + spec.name() + " --resume " + folder.path());
     }
 
     /**

@@ -193,6 +193,15 @@ class ResumeCommandTest {
         assertTrue(Long.parseLong(state) <= rows);
         assertRefused(shortLog, "metrics.csv holds 10 complete rows but the checkpoint covers " + state
                 + "; it is truncated");
+        assertRefused(variant(dir, "long-row", d -> {
+            String csv = Files.readString(d.resolve(ArticleRun.METRICS));
+            int second = csv.indexOf('\n', csv.indexOf('\n') + 1);
+            Files.writeString(d.resolve(ArticleRun.METRICS), csv.substring(0, second) + "7".repeat(5000)
+                    + csv.substring(second));
+        }), "metrics.csv has a row longer than 4096 bytes, which no run writes; it is corrupt");
+        assertRefused(variant(dir, "other-header", d -> Files.writeString(d.resolve(ArticleRun.METRICS),
+                Files.readString(d.resolve(ArticleRun.METRICS)).replaceFirst("episode,mu", "episode,nu"))),
+                "metrics.csv does not start with the header 'episode,mu,sigma,action,reward,loss'; it is corrupt");
         assertRefused(dir, "this command line differs from the run's configuration: --seed 7 (the run has 42),"
                 + " --lr 0.01 (the run has 0.001); drop those options to continue the run as it was",
                 "--seed", "7", "--lr", "0.01");

@@ -270,6 +270,8 @@ class RunLifecycleTest {
             p.waitFor();
         }
         assertEquals(143, p.exitValue(), Files.readString(log));
+        assertTrue(Files.readString(log).contains("; the run folder " + dir.toAbsolutePath() + " was left as it was (a run"
+                + " that replaces a folder is not kept when stopped)"), Files.readString(log));
         assertEquals(before, snapshot(dir));
         assertEquals(List.of("child.log", "r"), names(tmp));
     }
