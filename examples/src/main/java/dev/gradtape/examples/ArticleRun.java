@@ -13,7 +13,6 @@ import dev.gradtape.rl.UpdateMetrics;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -86,19 +85,16 @@ final class ArticleRun {
                         + " rows after " + reinforce.updates() + " episodes; it is corrupt");
             }
             Resume.checkLog(s.spec, s.resume, METRICS, String.join(",", COLUMNS), rows);
+            // the plot's sample and the reward windows are the rows' own: read again, they are as they were
+            Resume.readLog(s.spec, s.resume, METRICS, rows, f -> {
+                double reward = Double.parseDouble(f[4]);
+                plot.add(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        smoothed.add(reward));
+                last.add(reward);
+            });
             // everything checked: from here on the folder changes
             RunFolder folder = s.resumeRunFolder(s.resume, record);
             CsvLog.cutBack(folder.resolve(METRICS), rows);
-            // the plot's sample and the reward windows are the rows' own: read again, they are as they were
-            try (var lines = Files.lines(folder.resolve(METRICS))) {
-                lines.skip(1).forEach(line -> {
-                    String[] f = line.split(",");
-                    double reward = Double.parseDouble(f[4]);
-                    plot.add(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                            smoothed.add(reward));
-                    last.add(reward);
-                });
-            }
             try (CsvLog metrics = CsvLog.reopen(folder.resolve(METRICS), COLUMNS)) {
                 return run(s, folder, policy, adam, reinforce, metrics, plot, smoothed, last);
             }

@@ -113,22 +113,20 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
         secondsBefore = Resume.exact(spec, resume, m, "seconds");
         Resume.checkLog(spec, resume, LEARNING_CURVE, String.join(",", CURVE), curveRows);
         Resume.checkLog(spec, resume, UPDATES, UpdateMetrics.CSV_HEADER, updateRows);
+        // the plot's samples are the curve's own rows: read again, they are as they were
+        PlotSample evalPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
+        PlotSample trainPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
+        Resume.readLog(spec, resume, LEARNING_CURVE, curveRows, f -> {
+            double e = Double.parseDouble(f[0]);
+            evalPoints.add(e, Double.parseDouble(f[1]));
+            if (e > 0) {
+                trainPoints.add(e, Double.parseDouble(f[2]));
+            }
+        });
         // everything checked: from here on the folder changes
         RunFolder folder = resumeRunFolder(resume, record);
         CsvLog.cutBack(folder.resolve(LEARNING_CURVE), curveRows);
         CsvLog.cutBack(folder.resolve(UPDATES), updateRows);
-        PlotSample evalPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
-        PlotSample trainPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
-        try (var lines = java.nio.file.Files.lines(folder.resolve(LEARNING_CURVE))) {
-            lines.skip(1).forEach(line -> {
-                String[] f = line.split(",");
-                double e = Double.parseDouble(f[0]);
-                evalPoints.add(e, Double.parseDouble(f[1]));
-                if (e > 0) {
-                    trainPoints.add(e, Double.parseDouble(f[2]));
-                }
-            });
-        }
         try (CsvLog curve = CsvLog.reopen(folder.resolve(LEARNING_CURVE), CURVE);
                 CsvLog updates = CsvLog.reopen(folder.resolve(UPDATES), UpdateMetrics.CSV_HEADER.split(","))) {
             return train(folder, policy, adam, reinforce, curve, updates, evalPoints, trainPoints);

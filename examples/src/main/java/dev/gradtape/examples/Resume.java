@@ -195,6 +195,22 @@ final class Resume {
         }
     }
 
+    /**
+     * Hands the fields of the first {@code rows} rows of {@code name} (checked by {@link #checkLog})
+     * to {@code row}, reading only; a row that does not parse is a one-line error.
+     */
+    static void readLog(CommandSpec spec, Path dir, String name, long rows,
+            java.util.function.Consumer<String[]> row) {
+        try (var lines = Files.lines(dir.resolve(name), StandardCharsets.UTF_8)) {
+            lines.skip(1).limit(rows).forEach(line -> row.accept(line.split(",", -1)));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw fail(spec, dir, "cannot read " + name + " (" + e.getClass().getSimpleName() + ")");
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            throw fail(spec, dir, name + " holds a row that is not numbers in its columns (" + e.getMessage()
+                    + "); it is corrupt");
+        }
+    }
+
     /** A whole number from the state file's metadata, or a one-line error. */
     static long number(CommandSpec spec, Path dir, Map<String, String> metadata, String key) {
         try {

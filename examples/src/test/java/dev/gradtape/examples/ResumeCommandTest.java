@@ -199,6 +199,12 @@ class ResumeCommandTest {
             Files.writeString(d.resolve(ArticleRun.METRICS), csv.substring(0, second) + "7".repeat(5000)
                     + csv.substring(second));
         }), "metrics.csv has a row longer than 4096 bytes, which no run writes; it is corrupt");
+        assertRefused(variant(dir, "not-numbers", d -> {
+            String csv = Files.readString(d.resolve(ArticleRun.METRICS));
+            int second = csv.indexOf('\n', csv.indexOf('\n') + 1);
+            Files.writeString(d.resolve(ArticleRun.METRICS), csv.substring(0, second + 1) + "1,x,y,z,w,v"
+                    + csv.substring(csv.indexOf('\n', second + 1)));
+        }), "metrics.csv holds a row that is not numbers in its columns (For input string: \"w\"); it is corrupt");
         assertRefused(variant(dir, "other-header", d -> Files.writeString(d.resolve(ArticleRun.METRICS),
                 Files.readString(d.resolve(ArticleRun.METRICS)).replaceFirst("episode,mu", "episode,nu"))),
                 "metrics.csv does not start with the header 'episode,mu,sigma,action,reward,loss'; it is corrupt");
