@@ -130,7 +130,7 @@ final class TrainingState {
         }
         long updates = number(where, m, "updates", 0, MAX_UPDATES);
         long episodes = number(where, m, "episodes", 0, Long.MAX_VALUE);
-        if (episodes != updates * perUpdate) {
+        if (updates > Long.MAX_VALUE / perUpdate || episodes != updates * perUpdate) {
             throw new CheckpointException(where + "it records " + episodes + " episodes after " + updates
                     + " updates of " + perUpdate + "; the counters disagree, so the file is corrupt");
         }

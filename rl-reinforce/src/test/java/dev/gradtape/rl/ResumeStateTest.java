@@ -134,5 +134,22 @@ class ResumeStateTest {
         assertEquals(0, fresh.updates());
         assertEquals(0, fresh.settings().optimizer().iterations());
         assertThrows(IllegalArgumentException.class, () -> fresh.saveState(file, Map.of("seed", "3")));
+        // intact files (their checksums right) whose counters are out of range or disagree
+        dev.gradtape.nn.SafeTensors.Contents c = dev.gradtape.nn.SafeTensors.readContents(file);
+        String[][] edits = {{"episodes", "51"}, {"updates", "99999999999"}, {"updates", "-1"},
+            {"baseline_count", "x"}, {"format_version", "2"}};
+        String[] says = {"the counters disagree", "metadata 'updates' is '99999999999'", "metadata 'updates' is '-1'",
+            "metadata 'baseline_count' is 'x'", "format_version is 2"};
+        for (int k = 0; k < edits.length; k++) {
+            Map<String, String> m = new java.util.LinkedHashMap<>(c.metadata());
+            m.remove(dev.gradtape.nn.SafeTensors.CHECKSUM_KEY);
+            m.put(edits[k][0], edits[k][1]);
+            Path edited = tmp.resolve("edited-" + k + ".safetensors");
+            dev.gradtape.nn.SafeTensors.write(edited, c.tensors(), m);
+            CheckpointException e = assertThrows(CheckpointException.class, () -> fresh.restoreState(edited));
+            assertTrue(e.getMessage().contains(says[k]), e.getMessage());
+        }
+        assertEquals(before, parameterBits(fresh));
+        assertEquals(0, fresh.updates());
     }
 }
