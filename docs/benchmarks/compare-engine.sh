@@ -3,7 +3,7 @@
 # and run in the same session, interleaved round by round:
 #   - workload A (the article's REINFORCE step) compiled / replayed and on the eager tape:
 #     updates per second of every repetition, the best settled one and the median of reps 2-N;
-#   - `gradtape pendulum` wall time, paired old/new with farm-bench when it is on the PATH.
+#   - `gradtape pendulum` wall time, old and new in turn, on the plain and the vector path.
 # Usage: bash docs/benchmarks/compare-engine.sh [BASE_COMMIT]   (default bc55e0a)
 #   ROUNDS=3 REPS=12 PENDULUM_EPISODES=1008 OUT=dir
 set -euo pipefail
@@ -38,12 +38,31 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
-if command -v farm-bench >/dev/null; then
-  farm-bench -n "$rounds" --timeout 1800 \
-    --vs "java -jar $old pendulum -q --force --episodes $episodes --out $out/pendulum-old" \
-    -- java -jar "$new" pendulum -q --force --episodes "$episodes" --out "$out/pendulum-new" \
-    | tee -a "$raw"
-fi
+# Wall seconds of one run of a command (its output discarded).
+wall() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+for r in $(seq 1 "$rounds"); do
+  for path in plain vector; do
+    flag=; [ "$path" = vector ] && flag="--add-modules jdk.incubator.vector"
+    for side in old new; do
+      jar=$old; [ "$side" = new ] && jar=$new
+      # shellcheck disable=SC2086
+      s=$(wall java $flag -jar "$jar" pendulum -q --force --episodes "$episodes" --out "$out/pendulum-$side-$path")
+      echo "PENDULUM round=$r side=$side path=$path episodes=$episodes seconds=$s" | tee -a "$raw"
+    done
+  done
+done
+echo "# pendulum: median wall seconds per side and path, and old/new" | tee -a "$raw"
+for path in plain vector; do
+  o=$(grep "^PENDULUM.* side=old path=$path " "$raw" | sed 's/.*seconds=//' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  n=$(grep "^PENDULUM.* side=new path=$path " "$raw" | sed 's/.*seconds=//' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  awk -v p="$path" -v o="$o" -v n="$n" 'BEGIN { printf "pendulum %s: old %.2f s, new %.2f s, old/new %.2fx\n", p, o, n, o / n }' | tee -a "$raw"
+done
 echo "# summary: updates/s of workload A per side and engine, over all rounds" | tee -a "$raw"
 for side in old new; do
   for engine in compiled eager; do

@@ -59,6 +59,7 @@ final class Record {
         }
         grads[targetSlot] = seed;
         TapeState state = TapeState.get();
+        boolean[] needs = new boolean[3]; // which inputs of the current node need a gradient
         try {
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Node node = nodes.get(i);
@@ -67,7 +68,9 @@ final class Record {
                     continue;
                 }
                 Tensor[] inputs = node.inputs;
-                boolean[] needs = new boolean[inputs.length];
+                if (needs.length < inputs.length) {
+                    needs = new boolean[inputs.length];
+                }
                 for (int j = 0; j < inputs.length; j++) {
                     needs[j] = node.op.sendsGradient(j) && slots.tracks(inputs[j]);
                 }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `gradtape pendulum`, started the way the README says (the launcher, which takes the vector path
+# when the JDK has jdk.incubator.vector), against the PyTorch peer of ../shared/peers on the same
+# number of episodes and threads, in turn round by round so that the noise of a shared machine
+# hits both alike. Prints each run's wall seconds, then per thread count the medians and the ratio
+# gradtape / PyTorch (below 0.5 means gradtape takes less than half the peer's time).
+#
+#   bash docs/benchmarks/compare-pendulum.sh                 # from the project's root
+#   ROUNDS=3 EPISODES=3008 THREADS="1 2" OUT=dir bash docs/benchmarks/compare-pendulum.sh
+#
+# Needs a JDK and Debian's python3-torch with libopenblas0-openmp (see ../shared/peers/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${ROUNDS:-3}
+episodes=${EPISODES:-3008}
+threads=${THREADS:-1 2}
+out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
+peers=${PEERS:-../shared/peers}
+blas=/usr/lib/x86_64-linux-gnu/openblas-openmp
+# OpenBLAS 0.3.21 does not recognise this kind of VM's CPU and falls back to its SSE3 kernels;
+# name the AVX-512 ones, as compare-peers.sh does.
+export OPENBLAS_CORETYPE=${CORETYPE-SkylakeX}
+./mvnw -q -B -pl examples -am package -DskipTests
+gradtape=examples/target/gradtape/bin/gradtape
+raw="$out/raw.txt"
+: > "$raw"
+{
+  echo "# head $(git rev-parse --short HEAD), $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -version 2>&1 | head -1
+  grep -m1 'model name' /proc/cpuinfo || true
+} | tee -a "$raw"
+
+# Wall seconds of one run of a command (its output discarded).
+wall() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; return 1; }
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+for r in $(seq 1 "$rounds"); do
+  for t in $threads; do
+    s=$(wall "$gradtape" pendulum -q --force --threads "$t" --episodes "$episodes" --out "$out/gradtape-t$t")
+    echo "PENDULUM round=$r who=gradtape threads=$t episodes=$episodes seconds=$s" | tee -a "$raw"
+    s=$(wall env LD_LIBRARY_PATH=$blas OMP_NUM_THREADS="$t" /usr/bin/python3 "$peers/torch_pendulum_reinforce.py" \
+      --episodes "$episodes" --threads "$t")
+    echo "PENDULUM round=$r who=torch threads=$t episodes=$episodes seconds=$s" | tee -a "$raw"
+  done
+done
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+echo "# median wall seconds and gradtape / torch" | tee -a "$raw"
+for t in $threads; do
+  g=$(grep "who=gradtape threads=$t " "$raw" | sed 's/.*seconds=//' | median)
+  p=$(grep "who=torch threads=$t " "$raw" | sed 's/.*seconds=//' | median)
+  awk -v t="$t" -v g="$g" -v p="$p" \
+    'BEGIN { printf "threads %s: gradtape %.2f s, torch %.2f s, gradtape/torch %.2f\n", t, g, p, g / p }' | tee -a "$raw"
+done
+echo "raw log: $raw" >&2
