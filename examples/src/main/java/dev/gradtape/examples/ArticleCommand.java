@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.ComputeSettings;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Option;
         description = {"The showcase: trains the article's Gaussian actor (1 -> 5 -> 5 -> mu, sigma;"
                 + " Adam) with REINFORCE on the one-shot game R = range * max-reward / max(range,"
                 + " |target - a|). Every 100 episodes it prints mu, sigma, action, reward and loss;"
-                + " it writes metrics.csv, article.png and actor.safetensors to the run folder."})
+                + " it writes metrics.csv, article.png and actor.safetensors to the run folder, and"
+                + " state.safetensors (the training state, saved every 1,000 episodes and on Ctrl-C or"
+                + " SIGTERM) for --resume."})
 final class ArticleCommand extends RunCommand implements Callable<Integer> {
     /** The log-density in the loss. */
     enum LossChoice {
@@ -77,6 +80,17 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
                     + " reliable); default ${DEFAULT-VALUE}.")
     BaselineChoice baseline;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the matrix products (and the episodes of a batch; the article has one"
+                    + " per update); default the number of processors.")
+    Integer threads;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the stopped run in DIR (its options, unless given here: they must be the"
+                    + " same). The state is saved every 1,000 episodes and when Ctrl-C or SIGTERM stops the run;"
+                    + " the continued run gives the same files as one never stopped.")
+    java.nio.file.Path resume;
+
     @Override
     public Integer call() throws Exception {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
@@ -93,6 +107,9 @@ final class ArticleCommand extends RunCommand implements Callable<Integer> {
         }
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr",
                 "must be a finite number > 0, got " + learningRate);
-        return ArticleRun.run(this, openRunFolder("article-seed" + seed));
+        int n = threads(threads);
+        try (ComputeSettings.Scope compute = ComputeSettings.current().withThreads(n).apply()) {
+            return ArticleRun.run(this, n);
+        }
     }
 }

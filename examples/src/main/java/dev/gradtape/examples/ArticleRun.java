@@ -13,7 +13,9 @@ import dev.gradtape.rl.UpdateMetrics;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Runs {@code gradtape article}: trains, logs every 100 episodes, streams metrics.csv row by row,
@@ -53,25 +55,63 @@ final class ArticleRun {
      */
     static final double BASELINE_RATE = 0.01;
 
-    static int run(ArticleCommand s, RunFolder folder) throws IOException {
-        PrintWriter out = s.stdout();
+    /** Episodes between the periodic saves of the training state (and at a stop). */
+    static final int SAVE_EVERY = 1000;
+
+    static int run(ArticleCommand s, int threads) throws IOException {
         GaussianPolicy policy = GaussianPolicy.article(s.seed);
         Adam adam = new Adam(s.learningRate);
         ReinforceSettings settings = ReinforceSettings.article().setOptimizer(adam)
                 .optLogDensity(s.loss == ArticleCommand.LossChoice.ARTICLE ? LogDensity.ARTICLE : LogDensity.EXACT)
-                .optBaseline(baseline(s.baseline)).optSeed(s.seed).build();
-        Reinforce reinforce = new Reinforce(policy, () -> new TargetGame(s.maxReward, s.target, s.range),
-                settings);
+                .optBaseline(baseline(s.baseline)).optSeed(s.seed).optThreads(threads).build();
+        try (Reinforce reinforce = new Reinforce(policy, () -> new TargetGame(s.maxReward, s.target, s.range),
+                settings)) {
+            // Memory stays the same however long the run: the rows go to disk as they come, the plot
+            // keeps a sample of them, and the summary the last LAST rewards.
+            PlotSample plot = new PlotSample(4, 2 * LinePlot.MAX_POINTS);
+            Window smoothed = new Window(SMOOTHING);
+            Window last = new Window(LAST);
+            if (s.resume == null) {
+                RunFolder folder = s.openRunFolder("article-seed" + s.seed);
+                try (CsvLog metrics = CsvLog.create(folder.resolve(METRICS), COLUMNS)) {
+                    return run(s, folder, policy, adam, reinforce, metrics, plot, smoothed, last);
+                }
+            }
+            Map<String, Object> record = Resume.check(s.spec, s.resume, s.out, s.config);
+            Map<String, String> m = Resume.restore(s.spec, s.resume, reinforce);
+            long rows = Resume.number(s.spec, s.resume, m, "rows_metrics");
+            if (rows != reinforce.updates()) {
+                throw Resume.fail(s.spec, s.resume, Resume.STATE + " says " + METRICS + " has " + rows
+                        + " rows after " + reinforce.updates() + " episodes; it is corrupt");
+            }
+            Resume.checkLog(s.spec, s.resume, METRICS, String.join(",", COLUMNS), rows);
+            // the plot's sample and the reward windows are the rows' own: read again, they are as they were
+            Resume.readLog(s.spec, s.resume, METRICS, rows, f -> {
+                double reward = Double.parseDouble(f[4]);
+                plot.add(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        smoothed.add(reward));
+                last.add(reward);
+            });
+            // everything checked: from here on the folder changes
+            RunFolder folder = s.resumeRunFolder(s.resume, record);
+            CsvLog.cutBack(folder.resolve(METRICS), rows);
+            try (CsvLog metrics = CsvLog.reopen(folder.resolve(METRICS), COLUMNS)) {
+                return run(s, folder, policy, adam, reinforce, metrics, plot, smoothed, last);
+            }
+        }
+    }
+
+    private static int run(ArticleCommand s, RunFolder folder, GaussianPolicy policy, Adam adam, Reinforce reinforce,
+            CsvLog metrics, PlotSample plot, Window smoothed, Window last) throws IOException {
+        PrintWriter out = s.stdout();
         out.printf(Locale.ROOT, "article: %d episodes, seed %d, target %s, range %s, max reward %s,"
-                + " lr %s, loss %s, baseline %s%n", s.episodes, s.seed, s.target, s.range, s.maxReward,
-                s.learningRate, s.loss, s.baseline);
-        // Memory stays the same however long the run: the rows go to disk as they come, the plot
-        // keeps a sample of them, and the summary the last LAST rewards.
-        PlotSample plot = new PlotSample(4, 2 * LinePlot.MAX_POINTS);
-        Window smoothed = new Window(SMOOTHING);
-        Window last = new Window(LAST);
-        try (CsvLog metrics = CsvLog.create(folder.resolve(METRICS), COLUMNS);
-                Progress progress = Progress.start("article", s.episodes, "episodes", s.quiet)) {
+                + " lr %s, loss %s, baseline %s%s%n", s.episodes, s.seed, s.target, s.range, s.maxReward,
+                s.learningRate, s.loss, s.baseline, s.resume == null ? ""
+                        : ", continued after " + reinforce.episodes() + " episodes");
+        StopRequest stop = new StopRequest();
+        s.stopWith(stop);
+        try (Progress progress = Progress.start("article", s.episodes, "episodes", s.quiet)) {
+            progress.stepTo(Math.min(s.episodes, reinforce.episodes()));
             while (reinforce.episodes() < s.episodes) {
                 UpdateMetrics m = reinforce.update();
                 long episode = m.update() - 1; // one episode per update, counted from 0 as the article
@@ -84,14 +124,30 @@ final class ArticleRun {
                             episode, m.mu(), m.sigma(), m.action(), m.reward(), m.loss() + 0.0)); // + 0.0: no "-0.0000"
                 }
                 progress.step();
+                if (m.episodes() % SAVE_EVERY == 0 || stop.requested() && !folder.replacing()) {
+                    metrics.flush();
+                    Map<String, String> state = new LinkedHashMap<>();
+                    state.put(Resume.CONFIGURATION, Resume.configurationText(s.spec));
+                    state.put("rows_metrics", Long.toString(metrics.rowCount()));
+                    reinforce.saveState(folder.resolve(Resume.STATE), state);
+                }
+                if (stop.requested() && reinforce.episodes() < s.episodes) {
+                    s.stderr().println(s.endStopped(reinforce.episodes()));
+                    s.stderr().flush();
+                    stop.done();
+                    return 128 + 15;
+                }
             }
+        } finally {
+            stop.done();
         }
+        metrics.flush();
         folder.write("article.png", plot(plot, s).png());
         Checkpoint.save(folder.resolve(CHECKPOINT), policy, adam);
         GaussianPolicy.Distribution d = policy.distribution(STATE);
         out.println(summary(d.mean().item(), d.std().item(), last.size(), last.mean(), s.target, s.range));
         out.println("Run folder: " + folder.path() + " (" + RunFolder.RECORD + ", " + METRICS + ", article.png, "
-                + CHECKPOINT + ")");
+                + CHECKPOINT + (reinforce.episodes() >= SAVE_EVERY ? ", " + Resume.STATE : "") + ")");
         out.flush();
         return 0;
     }

@@ -60,7 +60,9 @@ public final class GradtapeCli implements Runnable {
     public static int execute(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = commandLine();
         // --config supplies default values to the parse itself, so it is read before parsing
-        RunConfig.find(args).ifPresent(file -> cli.setDefaultValueProvider(RunConfig.read(file)));
+        // so does --resume: the options not given take the run's values, as with --config
+        RunConfig.find(args).or(() -> RunConfig.findResumed(args))
+                .ifPresent(file -> cli.setDefaultValueProvider(RunConfig.read(file)));
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         cli.setOut(o);

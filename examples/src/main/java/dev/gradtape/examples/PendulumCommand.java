@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.nn.Adam;
 import dev.gradtape.rl.PolicyCheckpoint;
 import dev.gradtape.rl.GaussianPolicy;
@@ -8,7 +9,10 @@ import dev.gradtape.rl.Reinforce;
 import dev.gradtape.rl.UpdateMetrics;
 import java.awt.Color;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +24,9 @@ import picocli.CommandLine.Option;
                 + " episode) with REINFORCE and the rl module's reference settings: reward-to-go,"
                 + " a learned value baseline, normalised advantages, 16 episodes per update. Writes"
                 + " learning-curve.csv, updates.csv, pendulum.png, policy.safetensors (with the"
-                + " policy's architecture, for play) and pendulum.gif (the trained policy swinging up from"
-                + " four fixed start states), and reports the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
+                + " policy's architecture, for play), pendulum.gif (the trained policy swinging up from"
+                + " four fixed start states) and state.safetensors (the training state, saved at every"
+                + " evaluation and on Ctrl-C or SIGTERM, for --resume), and reports the evaluation return (mean action, 10 episodes from fixed start seeds; higher is"
                 + " better; a policy that swings up and holds the pendulum scores about -200 or more)."})
 final class PendulumCommand extends RunCommand implements Callable<Integer> {
     /** The CSV header of the learning curve. */
@@ -45,36 +50,108 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
             description = "Evaluate after about every N episodes; default ${DEFAULT-VALUE}.")
     int evalEvery;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the episodes of a batch (each a contiguous share, the same results for"
+                    + " any count) and for the matrix products; default the number of processors.")
+    Integer threads;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the stopped run in DIR (its options, unless given here: they must be the"
+                    + " same). The state is saved at every evaluation and when Ctrl-C or SIGTERM stops the run;"
+                    + " the continued run gives the same files as one never stopped.")
+    Path resume;
+
+    /** The learning curve's running sums between evaluations, and when the next one is due. */
+    private double returnSum;
+    private double sigmaSum;
+    private long count;
+    private long nextEval;
+    private double eval;
+    private double secondsBefore;
+
     @Override
     public Integer call() throws Exception {
         require(episodes >= 1, "--episodes", "must be at least 1, got " + episodes);
         require(evalEvery >= 1, "--eval-every", "must be at least 1, got " + evalEvery);
-        return train(openRunFolder("pendulum-seed" + seed));
+        int n = threads(threads);
+        try (ComputeSettings.Scope compute = ComputeSettings.current().withThreads(n).apply()) {
+            return train(n);
+        }
     }
 
-    private int train(RunFolder folder) throws Exception {
-        PrintWriter out = stdout();
+    private int train(int n) throws Exception {
         GaussianPolicy policy = PendulumRecipe.policy(seed);
         Adam adam = PendulumRecipe.policyOptimizer(episodes);
-        Reinforce reinforce = PendulumRecipe.trainer(policy, adam, seed, episodes);
-        out.printf(Locale.ROOT, "pendulum: %d episodes, seed %d, %d episodes per update%n", episodes, seed,
-                PendulumRecipe.EPISODES_PER_UPDATE);
-        // The CSVs are written as the run goes and the plot keeps a sample, so memory does not
-        // grow with the number of episodes.
+        try (Reinforce reinforce = PendulumRecipe.trainer(policy, adam, seed, episodes, n)) {
+            if (resume == null) {
+                RunFolder folder = openRunFolder("pendulum-seed" + seed);
+                try (CsvLog curve = CsvLog.create(folder.resolve(LEARNING_CURVE), CURVE);
+                        CsvLog updates = CsvLog.create(folder.resolve(UPDATES), UpdateMetrics.CSV_HEADER.split(","))) {
+                    return train(folder, policy, adam, reinforce, curve, updates,
+                            new PlotSample(2, 2 * LinePlot.MAX_POINTS), new PlotSample(2, 2 * LinePlot.MAX_POINTS));
+                }
+            }
+            return resume(policy, adam, reinforce);
+        }
+    }
+
+    /** Checks the folder and the state, restores them, and goes on where the run stopped. */
+    private int resume(GaussianPolicy policy, Adam adam, Reinforce reinforce) throws Exception {
+        Map<String, Object> record = Resume.check(spec, resume, out, config);
+        Map<String, String> m = Resume.restore(spec, resume, reinforce);
+        long curveRows = Resume.number(spec, resume, m, "rows_learning_curve");
+        long updateRows = Resume.number(spec, resume, m, "rows_updates");
+        if (updateRows != reinforce.updates()) {
+            throw Resume.fail(spec, resume, Resume.STATE + " says " + UPDATES + " has " + updateRows
+                    + " rows after " + reinforce.updates() + " updates; it is corrupt");
+        }
+        returnSum = Resume.exact(spec, resume, m, "return_sum");
+        sigmaSum = Resume.exact(spec, resume, m, "sigma_sum");
+        count = Resume.number(spec, resume, m, "count");
+        nextEval = Resume.number(spec, resume, m, "next_eval");
+        eval = Resume.exact(spec, resume, m, "eval");
+        secondsBefore = Resume.exact(spec, resume, m, "seconds");
+        Resume.checkLog(spec, resume, LEARNING_CURVE, String.join(",", CURVE), curveRows);
+        Resume.checkLog(spec, resume, UPDATES, UpdateMetrics.CSV_HEADER, updateRows);
+        // the plot's samples are the curve's own rows: read again, they are as they were
         PlotSample evalPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
         PlotSample trainPoints = new PlotSample(2, 2 * LinePlot.MAX_POINTS);
-        double eval;
-        try (CsvLog curve = CsvLog.create(folder.resolve(LEARNING_CURVE), CURVE);
-                CsvLog updates = CsvLog.create(folder.resolve(UPDATES), UpdateMetrics.CSV_HEADER.split(","));
-                Progress progress = Progress.start("pendulum", episodes, "episodes", quiet)) {
-            long t0 = System.nanoTime();
-            eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
-            curve.add(0L, eval, Double.NaN, Double.NaN, 0.0);
-            evalPoints.add(0, eval);
-            long nextEval = evalEvery;
-            double returnSum = 0;
-            double sigmaSum = 0;
-            int count = 0;
+        Resume.readLog(spec, resume, LEARNING_CURVE, curveRows, f -> {
+            double e = Double.parseDouble(f[0]);
+            evalPoints.add(e, Double.parseDouble(f[1]));
+            if (e > 0) {
+                trainPoints.add(e, Double.parseDouble(f[2]));
+            }
+        });
+        // everything checked: from here on the folder changes
+        RunFolder folder = resumeRunFolder(resume, record);
+        CsvLog.cutBack(folder.resolve(LEARNING_CURVE), curveRows);
+        CsvLog.cutBack(folder.resolve(UPDATES), updateRows);
+        try (CsvLog curve = CsvLog.reopen(folder.resolve(LEARNING_CURVE), CURVE);
+                CsvLog updates = CsvLog.reopen(folder.resolve(UPDATES), UpdateMetrics.CSV_HEADER.split(","))) {
+            return train(folder, policy, adam, reinforce, curve, updates, evalPoints, trainPoints);
+        }
+    }
+
+    private int train(RunFolder folder, GaussianPolicy policy, Adam adam, Reinforce reinforce, CsvLog curve,
+            CsvLog updates, PlotSample evalPoints, PlotSample trainPoints) throws Exception {
+        PrintWriter out = stdout();
+        out.printf(Locale.ROOT, "pendulum: %d episodes, seed %d, %d episodes per update%s%n", episodes, seed,
+                PendulumRecipe.EPISODES_PER_UPDATE, resume == null ? ""
+                        : ", continued after " + reinforce.episodes() + " episodes");
+        // The CSVs are written as the run goes and the plot keeps a sample, so memory does not
+        // grow with the number of episodes.
+        StopRequest stop = new StopRequest();
+        stopWith(stop);
+        try (Progress progress = Progress.start("pendulum", episodes, "episodes", quiet)) {
+            long t0 = System.nanoTime() - (long) (secondsBefore * 1e9);
+            if (reinforce.updates() == 0) {
+                eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
+                curve.add(0L, eval, Double.NaN, Double.NaN, 0.0);
+                evalPoints.add(0, eval);
+                nextEval = evalEvery;
+            }
+            progress.stepTo(Math.min(episodes, reinforce.episodes()));
             while (reinforce.episodes() < episodes) {
                 UpdateMetrics m = reinforce.update();
                 updates.addLine(m.toCsv());
@@ -82,6 +159,7 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
                 sigmaSum += m.sigma();
                 count++;
                 progress.stepTo(Math.min(episodes, m.episodes()));
+                boolean evaluated = false;
                 if (m.episodes() >= nextEval || m.episodes() >= episodes) {
                     nextEval = (m.episodes() / evalEvery + 1) * evalEvery;
                     eval = reinforce.evaluate(PendulumRecipe.evalSeeds());
@@ -95,9 +173,23 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
                     returnSum = 0;
                     sigmaSum = 0;
                     count = 0;
+                    evaluated = true;
+                }
+                if (evaluated || stop.requested() && !folder.replacing()) {
+                    saveState(folder, reinforce, curve, updates, (System.nanoTime() - t0) / 1e9);
+                }
+                if (stop.requested() && reinforce.episodes() < episodes) {
+                    stderr().println(endStopped(reinforce.episodes()));
+                    stderr().flush();
+                    stop.done();
+                    return 128 + 15;
                 }
             }
+        } finally {
+            stop.done();
         }
+        curve.flush();
+        updates.flush();
         folder.write("pendulum.png", plot(evalPoints, trainPoints).png());
         PolicyCheckpoint.save(folder.resolve(CHECKPOINT), policy, adam);
         folder.write(PendulumAnimation.FILE, PendulumAnimation.render(policy));
@@ -106,9 +198,30 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
                 + " start seeds %d-%d)%n", reinforce.episodes(), eval, seeds.length,
                 seeds[0], seeds[seeds.length - 1]);
         out.println("Run folder: " + folder.path() + " (" + RunFolder.RECORD + ", " + LEARNING_CURVE + ", "
-                + UPDATES + ", pendulum.png, " + CHECKPOINT + ", " + PendulumAnimation.FILE + ")");
+                + UPDATES + ", pendulum.png, " + CHECKPOINT + ", " + PendulumAnimation.FILE + ", " + Resume.STATE + ")");
         out.flush();
         return 0;
+    }
+
+    /**
+     * Saves the training state with what the learning curve needs to go on (its running sums,
+     * doubles as exact hexadecimal text) and how many rows each log holds, the logs flushed first.
+     */
+    private void saveState(RunFolder folder, Reinforce reinforce, CsvLog curve, CsvLog updates, double seconds)
+            throws java.io.IOException {
+        curve.flush();
+        updates.flush();
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Resume.CONFIGURATION, Resume.configurationText(spec));
+        m.put("rows_learning_curve", Long.toString(curve.rowCount()));
+        m.put("rows_updates", Long.toString(updates.rowCount()));
+        m.put("return_sum", Double.toHexString(returnSum));
+        m.put("sigma_sum", Double.toHexString(sigmaSum));
+        m.put("count", Long.toString(count));
+        m.put("next_eval", Long.toString(nextEval));
+        m.put("eval", Double.toHexString(eval));
+        m.put("seconds", Double.toHexString(seconds));
+        reinforce.saveState(folder.resolve(Resume.STATE), m);
     }
 
     private static LinePlot plot(PlotSample eval, PlotSample train) {

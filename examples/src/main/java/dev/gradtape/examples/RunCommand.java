@@ -26,6 +26,9 @@ abstract class RunCommand {
     @Spec
     CommandSpec spec;
 
+    /** The most threads {@code --threads} takes: far more than any machine's cores, few enough to start. */
+    static final int MAX_THREADS = 1024;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Run folder to write into (default: a new folder under runs/).")
     Path out;
@@ -70,6 +73,55 @@ abstract class RunCommand {
     }
 
     /**
+     * Continues the stopped run in {@code dir}, which {@link Resume#check} has accepted and
+     * whose state has been restored: {@code run.json} says {@code running} again, with this
+     * process's id. A run on the other matrix path is noted, since the paths agree to round-off.
+     */
+    final RunFolder resumeRunFolder(Path dir, Map<String, Object> previous) {
+        if (folder != null) {
+            throw new IllegalStateException("RunCommand: the run folder is already open: " + folder.path());
+        }
+        Object path = previous.get("matmul_path");
+        if (path != null && !path.equals(ComputeSettings.current().matmulPath())) {
+            stderr().println(spec.qualifiedName() + ": note: the run took the " + path + " matrix path and"
+                    + " this process takes the " + ComputeSettings.current().matmulPath() + " path; the continued run agrees"
+                    + " with an uninterrupted one to round-off, not bit for bit");
+            stderr().flush();
+        }
+        try {
+            RunFolder f = RunFolder.reopen(dir);
+            folder = f;
+            Map<String, Object> now = new LinkedHashMap<>();
+            now.put("java_version", System.getProperty("java.version"));
+            now.put("matmul_path", ComputeSettings.current().matmulPath());
+            now.put("threads", ComputeSettings.current().threads());
+            f.resume(previous, now);
+            return f;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot continue the run in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Has the stop hook call {@code stop} before it records the run as stopped, so that SIGINT
+     * or SIGTERM let the training loop save its state at the next update boundary.
+     */
+    final void stopWith(StopRequest stop) {
+        folder.beforeStop(stop::stopAndWait);
+    }
+
+    /**
+     * Ends the run as stopped by a signal, from the training loop once its state is saved, and
+     * returns the line that tells the user how to go on.
+     */
+    final String endStopped(long episodes) {
+        String note = endRun(RunFolder.Status.STOPPED, RunFolder.STOPPED_BY_SIGNAL);
+        return spec.qualifiedName() + ": stopped after " + episodes + " episodes" + (folder.replacing()
+                ? "; " + note + " (a run that replaces a folder is not kept when stopped)"
+                : ", state saved; continue with: gradtape " + spec.name() + " --resume " + folder.path());
+    }
+
+    /**
      * What {@code run.json} records about this run besides its status and times: the seed, every
      * option's value (defaults included), the command line as typed, and what it ran on.
      */
@@ -110,6 +162,19 @@ abstract class RunCommand {
     /** What {@link #endRun} said about where the results are (empty before it, or if nothing). */
     final String endNote() {
         return endNote;
+    }
+
+    /**
+     * The thread count of {@code --threads}, checked: when not given, that of the calling
+     * thread's matrix products (the number of processors, or {@code -Dgradtape.threads}). The
+     * command applies it to its thread's products ({@code ComputeSettings.withThreads}) and gives it
+     * to its rollouts, whose workers run their products serially: one setting governs both, and
+     * the two never multiply.
+     */
+    final int threads(Integer option) {
+        int n = option == null ? ComputeSettings.current().threads() : option;
+        require(n >= 1 && n <= MAX_THREADS, "--threads", "must be from 1 to " + MAX_THREADS + ", got " + n);
+        return n;
     }
 
     /** Throws a usage error naming {@code option} unless {@code ok}. */

@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class RunConfig implements CommandLine.IDefaultValueProvider {
     /** Options that say where and how a run reports, not what it computes. */
-    static final Set<String> NOT_REPEATED = Set.of("--out", "--force", "--quiet", "--config");
+    static final Set<String> NOT_REPEATED = Set.of("--out", "--force", "--quiet", "--config", "--resume");
 
     /** The file's name as given, for messages. */
     private final String file;
@@ -45,6 +45,21 @@ final class RunConfig implements CommandLine.IDefaultValueProvider {
             }
             if (args[i].startsWith("--config=")) {
                 return Optional.of(args[i].substring("--config=".length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The record of the run that {@code --resume DIR} in {@code args} continues, {@code DIR/run.json},
+     * if that option is given: its options are the defaults of the resumed command line.
+     */
+    static Optional<String> findResumed(String[] args) {
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            String dir = args[i].equals("--resume") && i + 1 < args.length ? args[i + 1]
+                    : args[i].startsWith("--resume=") ? args[i].substring("--resume=".length()) : null;
+            if (dir != null) {
+                return Optional.of(dir + java.io.File.separator + RunFolder.RECORD);
             }
         }
         return Optional.empty();

@@ -80,6 +80,8 @@ final class RunFolder {
     private Map<String, Object> record;
     private Status status;
     private Thread stopHook;
+    /** What the stop hook does before it records the run as stopped: let the loop save its state. */
+    private volatile Runnable beforeStop;
 
     private RunFolder(Path dir, Path work, boolean created) {
         this.dir = dir;
@@ -238,12 +240,67 @@ final class RunFolder {
         r.put("pid", ProcessHandle.current().pid());
         r.put("error", null);
         r.putAll(fields);
+        start(r);
+    }
+
+    /** Writes {@code r} as the running record and arranges for SIGINT and SIGTERM to stop the run. */
+    private void start(Map<String, Object> r) throws IOException {
         writeText(RECORD, JsonText.write(r));
         record = r;
         status = Status.RUNNING;
-        stopHook = new Thread(() -> end(Status.STOPPED, "stopped by a signal before it finished"),
-                "gradtape-run-stopped");
+        stopHook = new Thread(() -> {
+            Runnable b = beforeStop;
+            if (b != null) {
+                b.run(); // outside this folder's lock: the loop ends the run itself while the hook waits
+            }
+            end(Status.STOPPED, STOPPED_BY_SIGNAL);
+        }, "gradtape-run-stopped");
         Runtime.getRuntime().addShutdownHook(stopHook);
+    }
+
+    /** The error a run stopped by SIGINT or SIGTERM records. */
+    static final String STOPPED_BY_SIGNAL = "stopped by a signal before it finished";
+
+    /**
+     * Runs {@code action} in the stop hook before the run is recorded as stopped: a training loop
+     * asks to stop at its next update boundary and waits until its state is saved.
+     */
+    void beforeStop(Runnable action) {
+        beforeStop = action;
+    }
+
+    /**
+     * Opens the folder of a stopped run to continue it in place, after clearing what dead runs
+     * left there; the caller has checked that it holds a run that can be continued.
+     */
+    static RunFolder reopen(Path dir) throws IOException {
+        Path d = dir.toAbsolutePath().normalize();
+        clearLeftovers(d);
+        return new RunFolder(d, d, false);
+    }
+
+    /**
+     * Continues the run recorded in {@code previous}: the same record with status {@code running}
+     * again, this process's id, the time of this resumption added to {@code resumed}, and
+     * {@code fields} (what this process runs on) replacing the recorded ones.
+     */
+    synchronized void resume(Map<String, Object> previous, Map<String, Object> fields) throws IOException {
+        if (record != null) {
+            throw new IllegalStateException("RunFolder.resume: the run in " + dir + " has already begun");
+        }
+        Map<String, Object> r = new LinkedHashMap<>(previous);
+        r.put("status", Status.RUNNING);
+        r.put("ended", null);
+        r.put("pid", ProcessHandle.current().pid());
+        r.put("error", null);
+        List<Object> resumed = new java.util.ArrayList<>();
+        if (previous.get("resumed") instanceof List<?> l) {
+            resumed.addAll(l);
+        }
+        resumed.add(Instant.now().toString());
+        r.put("resumed", resumed);
+        r.putAll(fields);
+        start(r);
     }
 
     /** The status of this run: null before {@link #begin}. */
@@ -380,7 +437,7 @@ final class RunFolder {
     }
 
     /** True if the run recorded in {@code record} is still going: its process runs and began before it. */
-    private static boolean isAlive(Map<String, Object> record) {
+    static boolean isAlive(Map<String, Object> record) {
         if (!"running".equals(record.get("status")) || !(record.get("pid") instanceof JsonText.JsonNumber n)) {
             return false;
         }
@@ -443,7 +500,7 @@ final class RunFolder {
      */
     private static final java.util.Set<String> RUN_FILES = java.util.Set.of("metrics.csv", "article.png",
             "actor.safetensors", "learning-curve.csv", "updates.csv", "pendulum.png", "policy.safetensors",
-            "pendulum.gif",
+            "pendulum.gif", Resume.STATE,
             "scalar.dot", "tensor.dot", "scalar.svg", "tensor.svg");
 
     /** A file or folder in {@code d} that no run writes, if there is one. */

@@ -21,10 +21,15 @@ import dev.gradtape.nn.Losses;
 import dev.gradtape.nn.Parameter;
 import dev.gradtape.nn.Sequential;
 import dev.gradtape.nn.Tanh;
+import dev.gradtape.rl.GaussianPolicy;
+import dev.gradtape.rl.PendulumRecipe;
+import dev.gradtape.rl.Reinforce;
 import dev.gradtape.testing.Domain;
 import dev.gradtape.testing.GradCheckTheories;
 import dev.gradtape.testing.TensorGenerators;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -223,5 +228,37 @@ class DocsExamplesTest {
         }
         Tensor fit = model.forward(batchX);
         assertTrue(Losses.meanSquaredError(fit, batchY).item() < 0.05, "the replayed steps train");
+    }
+
+    // ---- docs/using-gradtape.md: a Reinforce run saved and restored
+
+    @Test
+    void aReinforceRunSavedAndRestoredAsTheDocsShowContinuesBitForBit(@org.junit.jupiter.api.io.TempDir Path dir) {
+        long seed = 3;
+        long episodes = 64;
+        int threads = 2;
+        Path state = dir.resolve("state.safetensors");
+        GaussianPolicy policy = PendulumRecipe.policy(seed);
+        Adam adam = PendulumRecipe.policyOptimizer(episodes);
+        try (Reinforce run = PendulumRecipe.trainer(policy, adam, seed, episodes, threads)) {
+            run.train(episodes / 2, null);
+            run.saveState(state, Map.of("note", "my run"));
+        }
+        GaussianPolicy resumed = PendulumRecipe.policy(seed);
+        try (Reinforce run = PendulumRecipe.trainer(resumed, PendulumRecipe.policyOptimizer(episodes),
+                seed, episodes, threads)) {
+            Map<String, String> mine = run.restoreState(state);
+            assertEquals(Map.of("note", "my run"), mine);
+            run.train(episodes, null);
+        }
+        GaussianPolicy straight = PendulumRecipe.policy(seed);
+        try (Reinforce run = PendulumRecipe.trainer(straight, PendulumRecipe.policyOptimizer(episodes), seed,
+                episodes, 1)) {
+            run.train(episodes, null);
+        }
+        for (int k = 0; k < straight.parameters().size(); k++) {
+            assertTrue(straight.parameters().get(k).value().valueEquals(resumed.parameters().get(k).value()),
+                    straight.parameters().get(k).name());
+        }
     }
 }

@@ -66,6 +66,17 @@ class PendulumCommandTest {
     }
 
     @Test
+    void aThreadCountOutOfRangeIsAUsageError() {
+        for (String command : new String[] {"pendulum", "article"}) {
+            Cli.Run r = Cli.run(command, "--threads", "0", "--out", tmp.resolve("x").toString());
+            assertEquals(2, r.exitCode());
+            assertEquals("gradtape " + command + ": invalid value for option '--threads': must be from 1 to 1024,"
+                    + " got 0", r.firstErrorLine());
+            assertTrue(!java.nio.file.Files.exists(tmp.resolve("x")), "a run folder was made");
+        }
+    }
+
+    @Test
     void badEvaluationIntervalIsAUsageError() {
         Cli.Run r = Cli.run("pendulum", "--eval-every", "0", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.exitCode());

@@ -103,7 +103,7 @@ class RunLifecycleTest {
         Map<String, Object> options = (Map<String, Object>) rec.get("options");
         // every option, the defaults too, each as it was used
         assertEquals(List.of("--out", "--force", "--quiet", "--config", "--episodes", "--seed", "--target",
-                "--range", "--max-reward", "--lr", "--loss", "--baseline"), List.copyOf(options.keySet()));
+                "--range", "--max-reward", "--lr", "--loss", "--baseline", "--threads", "--resume"), List.copyOf(options.keySet()));
         assertEquals("20", options.get("--episodes").toString());
         assertEquals("0.01", options.get("--lr").toString());
         assertEquals("4.0", options.get("--target").toString());
@@ -270,6 +270,8 @@ class RunLifecycleTest {
             p.waitFor();
         }
         assertEquals(143, p.exitValue(), Files.readString(log));
+        assertTrue(Files.readString(log).contains("; the run folder " + dir.toAbsolutePath() + " was left as it was (a run"
+                + " that replaces a folder is not kept when stopped)"), Files.readString(log));
         assertEquals(before, snapshot(dir));
         assertEquals(List.of("child.log", "r"), names(tmp));
     }

@@ -2,15 +2,18 @@ package dev.gradtape.rl;
 
 import dev.gradtape.autodiff.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
  * The steps of a batch of episodes, row by row in episode-major order (all of episode 0, then
  * episode 1, ...), as flat arrays ready to become (rows, width) tensors.
  *
- * <p>{@link #collect} runs the episodes side by side, one environment per episode, so each time
- * step asks the policy once for a (running episodes, observationSize) matrix of actions instead of
- * once per episode; the dynamics are the same as running them one after another.
+ * <p>{@link #run} runs episodes side by side, one environment per episode, so each time step asks
+ * the policy once for a (running episodes, observationSize) matrix of actions instead of once per
+ * episode; the dynamics are the same as running them one after another. A batch may be collected
+ * in contiguous shares of its episodes, on as many threads, and assembled in episode order
+ * ({@link #of}): each episode draws from its own stream, so the batch is the same bit for bit.
  */
 final class EpisodeBatch {
     final int observationSize;
@@ -23,50 +26,96 @@ final class EpisodeBatch {
     final int[] time;            // rows: the step's index within its episode
     final int[] episodeStart;    // episodes + 1 offsets into the rows
 
-    private EpisodeBatch(int observationSize, int actionSize, double[][] obs, double[][] act,
-            double[][] rew, int[] lengths) {
+    private EpisodeBatch(int observationSize, int actionSize, List<Share> shares) {
         this.observationSize = observationSize;
         this.actionSize = actionSize;
-        this.episodes = lengths.length;
+        int n = 0;
+        for (Share s : shares) {
+            n += s.len.length;
+        }
+        this.episodes = n;
         this.episodeStart = new int[episodes + 1];
-        for (int e = 0; e < episodes; e++) {
-            episodeStart[e + 1] = episodeStart[e] + lengths[e];
+        int e = 0;
+        for (Share s : shares) {
+            for (int length : s.len) {
+                episodeStart[e + 1] = episodeStart[e] + length;
+                e++;
+            }
         }
         this.rows = episodeStart[episodes];
         this.observations = new double[rows * observationSize];
         this.actions = new double[rows * actionSize];
         this.rewards = new double[rows];
         this.time = new int[rows];
-        for (int e = 0; e < episodes; e++) {
-            int r0 = episodeStart[e];
-            System.arraycopy(obs[e], 0, observations, r0 * observationSize, lengths[e] * observationSize);
-            System.arraycopy(act[e], 0, actions, r0 * actionSize, lengths[e] * actionSize);
-            System.arraycopy(rew[e], 0, rewards, r0, lengths[e]);
-            for (int t = 0; t < lengths[e]; t++) {
-                time[r0 + t] = t;
+        e = 0;
+        for (Share s : shares) {
+            for (int i = 0; i < s.len.length; i++, e++) {
+                int r0 = episodeStart[e];
+                int length = s.len[i];
+                System.arraycopy(s.obs[i], 0, observations, r0 * observationSize, length * observationSize);
+                System.arraycopy(s.act[i], 0, actions, r0 * actionSize, length * actionSize);
+                System.arraycopy(s.rew[i], 0, rewards, r0, length);
+                for (int t = 0; t < length; t++) {
+                    time[r0 + t] = t;
+                }
             }
         }
     }
 
     /**
-     * Runs one episode in each environment, side by side.
+     * Runs one episode in each environment, side by side, on the calling thread: what
+     * {@link #of} makes of a single {@link #run} of all of them.
      *
-     * @param update the update's number, for error messages
+     * @param seed the run's seed
+     * @param update the update's number, from 1: with the seed, it picks every episode's stream
      */
-    static EpisodeBatch collect(GaussianPolicy policy, Environment[] envs, RandomGenerator envSeeds,
-            RandomGenerator noise, long update) {
-        int n = envs.length;
+    static EpisodeBatch collect(GaussianPolicy policy, Environment[] envs, long seed, long update) {
+        return of(policy, List.of(run(policy, envs, 0, envs.length, seed, update)));
+    }
+
+    /** The batch of the shares' episodes, in the order of the shares. */
+    static EpisodeBatch of(GaussianPolicy policy, List<Share> shares) {
+        return new EpisodeBatch(policy.observationSize(), policy.actionSize(), shares);
+    }
+
+    /** The steps of episodes {@code [from, to)} of a batch, one array per episode. */
+    static final class Share {
+        final double[][] obs;
+        final double[][] act;
+        final double[][] rew;
+        final int[] len;
+
+        Share(int n) {
+            obs = new double[n][];
+            act = new double[n][];
+            rew = new double[n][];
+            len = new int[n];
+        }
+    }
+
+    /**
+     * Runs episodes {@code [from, to)} of the batch side by side, in {@code envs[from..to)}: each
+     * time step asks the policy once for the actions of all episodes still running. Episode e
+     * takes everything random from its own stream, {@link Seeds#episode}(seed, update, e): first
+     * its start seed, then its action noise, row by row, so its steps are the same whichever
+     * episodes share its forward passes and whichever thread runs it.
+     */
+    static Share run(GaussianPolicy policy, Environment[] envs, int from, int to, long seed, long update) {
+        int n = to - from;
         int os = policy.observationSize();
         int as = policy.actionSize();
-        int maxSteps = envs[0].maxEpisodeSteps();
-        double[][] obs = new double[n][];
-        double[][] act = new double[n][];
-        double[][] rew = new double[n][];
-        int[] len = new int[n];
+        int maxSteps = envs[from].maxEpisodeSteps();
+        Share out = new Share(n);
+        double[][] obs = out.obs;
+        double[][] act = out.act;
+        double[][] rew = out.rew;
+        int[] len = out.len;
+        RandomGenerator[] streams = new RandomGenerator[n];
         double[][] current = new double[n][];
         boolean[] running = new boolean[n];
         for (int e = 0; e < n; e++) {
-            current[e] = envs[e].reset(envSeeds.nextLong());
+            streams[e] = Seeds.episode(seed, update, from + e);
+            current[e] = envs[from + e].reset(streams[e].nextLong());
             running[e] = true;
             obs[e] = new double[maxSteps * os];
             act[e] = new double[maxSteps * as];
@@ -76,9 +125,11 @@ final class EpisodeBatch {
         int[] index = new int[n];
         while (active > 0) {
             double[] x = new double[active * os];
+            RandomGenerator[] noise = new RandomGenerator[active];
             for (int e = 0, j = 0; e < n; e++) {
                 if (running[e]) {
                     System.arraycopy(current[e], 0, x, j * os, os);
+                    noise[j] = streams[e];
                     index[j++] = e;
                 }
             }
@@ -90,11 +141,11 @@ final class EpisodeBatch {
                     if (!Double.isFinite(v)) {
                         throw new TrainingDivergedException(update, "the policy sampled the action "
                                 + Arrays.toString(action) + " for observation "
-                                + Arrays.toString(current[e]) + " (episode " + e + ", step " + len[e]
+                                + Arrays.toString(current[e]) + " (episode " + (from + e) + ", step " + len[e]
                                 + "); its parameters hold a NaN or infinity");
                     }
                 }
-                StepResult r = envs[e].step(action);
+                StepResult r = envs[from + e].step(action);
                 int t = len[e];
                 if (t == obs[e].length / os) {
                     obs[e] = Arrays.copyOf(obs[e], 2 * obs[e].length);
@@ -115,7 +166,7 @@ final class EpisodeBatch {
                 if (b) active++;
             }
         }
-        return new EpisodeBatch(os, as, obs, act, rew, len);
+        return out;
     }
 
     /**

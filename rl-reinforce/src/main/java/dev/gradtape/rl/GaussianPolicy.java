@@ -201,6 +201,38 @@ public final class GaussianPolicy implements Layer {
     }
 
     /**
+     * Samples actions mu + sigma * xi for a batch of observations, row i's noise drawn from
+     * {@code rowNoise[i]} (actionSize draws, in element order). A row's action then depends only
+     * on its observation and its own generator, not on which other rows share the forward pass,
+     * so episodes run side by side, on any number of threads, give the same actions. Nothing is
+     * recorded on any tape.
+     *
+     * @param observations shape (batch, observationSize)
+     * @param rowNoise one generator per row, each advanced by actionSize draws
+     * @return shape (batch, actionSize)
+     * @throws IllegalArgumentException if there is not one generator per row
+     */
+    public Tensor sample(Tensor observations, RandomGenerator[] rowNoise) {
+        Objects.requireNonNull(rowNoise, "GaussianPolicy.sample: rowNoise is null");
+        int rows = observations.rank() == 2 ? observations.shape().dim(0) : -1;
+        if (rowNoise.length != rows) {
+            throw new IllegalArgumentException("GaussianPolicy.sample: " + rowNoise.length
+                    + " generators for observations of shape " + observations.shape()
+                    + "; give one generator per row");
+        }
+        double[] xi = new double[rows * actionSize];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < actionSize; j++) {
+                xi[i * actionSize + j] = rowNoise[i].nextGaussian();
+            }
+        }
+        try (NoRecording off = GradientTape.noRecording()) {
+            Distribution d = distribution(observations);
+            return d.mean().add(d.std().mul(Tensor.of(xi, rows, actionSize)));
+        }
+    }
+
+    /**
      * Samples one action for one observation.
      *
      * @param observation of length observationSize

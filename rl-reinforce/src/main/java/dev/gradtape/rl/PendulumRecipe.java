@@ -70,6 +70,22 @@ public final class PendulumRecipe {
      * @return a trainer that has not trained yet
      */
     public static Reinforce trainer(GaussianPolicy policy, Adam policyAdam, long seed, long episodes) {
+        return trainer(policy, policyAdam, seed, episodes, 1);
+    }
+
+    /**
+     * {@link #trainer(GaussianPolicy, Adam, long, long)} collecting each batch on {@code threads}
+     * threads (the same results for any count; close the trainer when done).
+     *
+     * @param policy the policy to train
+     * @param policyAdam the policy's optimiser, from {@link #policyOptimizer(long)}
+     * @param seed the seed of the environments and of the action noise
+     * @param episodes the length of the run, over which the learning rates decay
+     * @param threads the threads that collect the episodes, at least 1
+     * @return a trainer that has not trained yet
+     */
+    public static Reinforce trainer(GaussianPolicy policy, Adam policyAdam, long seed, long episodes,
+            int threads) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5eedL);
         long updates = updates(episodes);
         int minibatchesPerUpdate = (EPISODES_PER_UPDATE * Pendulum.MAX_STEPS + 255) / 256;
@@ -88,6 +104,7 @@ public final class PendulumRecipe {
                 .optBaseline(new Baseline.ValueNetwork(value, valueAdam, 5, 256, true, 1 - GAMMA))
                 .optNormalizeAdvantages(true)
                 .optSeed(seed)
+                .optThreads(threads)
                 .build();
         return new Reinforce(policy, Pendulum::new, settings);
     }

@@ -3,12 +3,14 @@ package dev.gradtape.rl;
 import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.nn.CheckpointException;
 import dev.gradtape.nn.GradientClipping;
 import dev.gradtape.nn.Parameter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -33,25 +35,32 @@ import java.util.function.Supplier;
  * reinforce.train(10_001, m -> System.out.println(m.mu() + " " + m.sigma()));
  * }</pre>
  *
- * <p>Reproducibility: environment starts, action noise and value minibatches come from
- * generators split from {@link ReinforceSettings#seed()}, the policy's weights from its own seed,
- * and all arithmetic runs in a fixed order; the same seeds and settings give bit-identical
- * parameters.
+ * <p>Reproducibility: every random draw comes from a stream derived from plain numbers: episode
+ * e of update u draws its start state and its action noise from a generator seeded by a hash of
+ * ({@link ReinforceSettings#seed()}, u, e), and update u's value minibatches from one seeded by
+ * (seed, u). The whole random state of a run is thus its seed and its update count. The policy's
+ * weights come from its own seed, and all arithmetic runs in a fixed order; the same seeds and
+ * settings give bit-identical parameters.
  *
- * <p>Not thread-safe: one run, one thread.
+ * <p>Threads: with {@link ReinforceSettings#threads()} T above 1, each batch's episodes are
+ * collected in T contiguous shares, one on the calling thread and the others on a pool of T - 1
+ * daemon threads that the run keeps until {@link #close()}; the shares are joined in episode
+ * order, and since each episode draws from its own stream and a row's forward pass does not
+ * depend on its neighbours, the run gives the same bits for any T. An exception in a worker
+ * (such as a {@link TrainingDivergedException}) is thrown by {@link #update()} as it was thrown.
+ * Use a run with several threads in try-with-resources, or close it when done; with one thread
+ * there is nothing to close. A run is driven from one thread at a time.
  */
-public final class Reinforce {
+public final class Reinforce implements AutoCloseable {
     private final GaussianPolicy policy;
     private final ReinforceSettings settings;
     private final Supplier<? extends Environment> environments;
     private final Environment[] envs;
-    private final SplittableRandom envSeeds;
-    private final SplittableRandom noise;
-    private final SplittableRandom minibatches;
     private final List<Parameter> params;
     /** The policy's step compiled for the current batch shape (null before the first update). */
     private PolicyStep policyStep;
     private final ValueFit valueFit;
+    private final Rollouts rollouts;
     private double runningMean;
     private long runningCount;
     private long updates;
@@ -72,11 +81,8 @@ public final class Reinforce {
         this.settings = Objects.requireNonNull(settings, "Reinforce: settings is null");
         this.environments = Objects.requireNonNull(environments, "Reinforce: environments is null");
         this.envs = makeEnvironments(policy, environments, settings.episodesPerUpdate());
-        SplittableRandom root = new SplittableRandom(settings.seed());
-        this.envSeeds = root.split();
-        this.noise = root.split();
-        this.minibatches = root.split();
         this.params = policy.trainableParameters();
+        this.rollouts = new Rollouts(settings.threads());
         this.valueFit = settings.baseline() instanceof Baseline.ValueNetwork v
                 ? new ValueFit(v, policy.observationScale(), envs[0].maxEpisodeSteps()) : null;
     }
@@ -119,10 +125,12 @@ public final class Reinforce {
      * optimiser step on the policy, then fit the value baseline if there is one.
      *
      * @return what the update measured
+     * @throws TrainingDivergedException if a loss, gradient, action or parameter stops being finite
+     * @throws IllegalStateException if the run has been closed
      */
     public UpdateMetrics update() {
         long update = updates + 1;
-        EpisodeBatch batch = EpisodeBatch.collect(policy, envs, envSeeds, noise, update);
+        EpisodeBatch batch = rollouts.collect(policy, envs, settings.seed(), update);
         double[] returns = batch.returns(settings.discount(), settings.rewardToGo());
         double[] valueInputs = valueFit == null ? null : valueFit.inputs(batch);
         double[] weights = advantages(batch, returns, valueInputs);
@@ -149,7 +157,8 @@ public final class Reinforce {
 
         double valueLoss = Double.NaN;
         if (valueFit != null) {
-            valueLoss = valueFit.fit(valueInputs, returns, valueFit.width(batch.observationSize), minibatches);
+            valueLoss = valueFit.fit(valueInputs, returns, valueFit.width(batch.observationSize),
+                    Seeds.valueMinibatches(settings.seed(), update));
         }
         updates = update;
         episodes += batch.episodes;
@@ -265,6 +274,74 @@ public final class Reinforce {
             for (int i = 0; i < a.length; i++) a[i] = (a[i] - m) / (std + 1e-8);
         }
         return a;
+    }
+
+    /**
+     * Shuts down the rollout threads, if the run has any (they are daemon threads, so a run that is
+     * never closed does not keep the JVM alive, but its idle threads stay until it exits). Later
+     * updates are refused; closing again does nothing.
+     */
+    @Override
+    public void close() {
+        rollouts.close();
+    }
+
+    // ---------------------------------------------------------------- saving and resuming
+
+    /**
+     * Saves everything the next update depends on to {@code file}, a safetensors file written
+     * atomically (a temporary file in the same folder, forced to disk, then renamed over the
+     * target, so the file there before stays whole until the new one is complete): the policy's
+     * parameters, its optimiser's state (Adam's moments and step count), the value network and its
+     * optimiser's state, the running-mean baseline's value and count, the update and episode
+     * counters and the seed. The random state is the seed and the update count, since every stream
+     * is derived from them. A run restored from the file with {@link #restoreState} continues bit
+     * for bit as this one would. Call it between updates.
+     *
+     * @param file where to write; its folder must exist
+     * @param metadata strings to keep beside the state, such as the caller's configuration; they
+     *     come back from {@link #restoreState}
+     * @throws IllegalArgumentException if a metadata key is empty or one the file writes itself
+     *     (format, format_version, seed, updates, episodes, episodes_per_update, baseline_count,
+     *     policy_optimizer, value_optimizer, data_crc32c), or a value is not finite (nothing is
+     *     written then)
+     * @throws java.io.UncheckedIOException if the file cannot be written; the target is then unchanged
+     */
+    public void saveState(Path file, Map<String, String> metadata) {
+        Objects.requireNonNull(file, "Reinforce.saveState: file is null");
+        Objects.requireNonNull(metadata, "Reinforce.saveState: metadata is null");
+        TrainingState.save(file, stateParts(), new TrainingState.Counters(updates, episodes, runningMean,
+                runningCount), metadata);
+    }
+
+    /**
+     * Continues from a state that {@link #saveState} wrote, into this run, which must be built
+     * as the saved one was (the same policy architecture, baseline, optimisers, seed and episodes
+     * per update; the thread count may differ). Everything is checked before anything changes.
+     *
+     * @param file a file {@link #saveState} wrote
+     * @return the metadata the caller saved with it
+     * @throws CheckpointException naming the file and the entry if it is missing, truncated or
+     *     corrupt (its checksum differs), is not a training state, or does not fit this run (another
+     *     seed, shape, baseline or optimiser); this run has not changed then
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     */
+    public Map<String, String> restoreState(Path file) {
+        Objects.requireNonNull(file, "Reinforce.restoreState: file is null");
+        Map.Entry<TrainingState.Counters, Map<String, String>> r = TrainingState.restore(file, stateParts());
+        TrainingState.Counters c = r.getKey();
+        updates = c.updates();
+        episodes = c.episodes();
+        runningMean = c.runningMean();
+        runningCount = c.runningCount();
+        return r.getValue();
+    }
+
+    private TrainingState.Parts stateParts() {
+        Baseline.ValueNetwork v = settings.baseline() instanceof Baseline.ValueNetwork vn ? vn : null;
+        return new TrainingState.Parts(policy.parameters(), settings.optimizer(),
+                v == null ? null : v.network().parameters(), v == null ? null : v.optimizer(),
+                settings.baseline() instanceof Baseline.RunningMean, settings.seed(), settings.episodesPerUpdate());
     }
 
     // ---------------------------------------------------------------- evaluation

@@ -24,10 +24,14 @@ import java.util.Objects;
  * @param logDensity the exact log-density or the article's log(pdf + 1e-5)
  * @param seed the seed of every random draw of the run: environment starts, action noise and
  *     value-network minibatches (the policy's initial weights come from its own factory's seed)
+ * @param threads the threads that collect a batch's episodes, >= 1: the calling thread and
+ *     {@code threads - 1} workers, each running a contiguous share of the episodes (the results
+ *     are the same bit for bit for any count; see {@link Reinforce})
  */
 public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, double discount,
         boolean rewardToGo, Baseline baseline, boolean normalizeAdvantages,
-        double entropyCoefficient, double maxGradientNorm, LogDensity logDensity, long seed) {
+        double entropyCoefficient, double maxGradientNorm, LogDensity logDensity, long seed,
+        int threads) {
     /**
      * Checks every setting; the message names the setting, its value and the valid range.
      *
@@ -41,6 +45,7 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
      * @param maxGradientNorm the clipping norm of the policy gradient, positive
      * @param logDensity the log-density in the loss
      * @param seed the seed of the run's random draws
+     * @param threads the threads that collect episodes, at least 1
      */
     public ReinforceSettings {
         Objects.requireNonNull(optimizer, "ReinforceSettings: no optimizer; call setOptimizer");
@@ -62,6 +67,10 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
             throw new IllegalArgumentException("ReinforceSettings: maxGradientNorm is " + maxGradientNorm
                     + "; need a value > 0 (Double.POSITIVE_INFINITY for no clipping)");
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("ReinforceSettings: threads is " + threads
+                    + "; need at least 1 thread to collect episodes on");
+        }
     }
 
     /** {@return a builder with the defaults of {@link #builder()}} */
@@ -82,7 +91,8 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
 
     /**
      * Builds {@link ReinforceSettings}. Defaults: 1 episode per update, discount 1, reward-to-go,
-     * no baseline, no normalisation, no entropy bonus, no clipping, the exact log-density, seed 0.
+     * no baseline, no normalisation, no entropy bonus, no clipping, the exact log-density, seed 0,
+     * episodes collected on 1 thread (the caller's).
      */
     public static final class Builder {
         private Optimizer optimizer;
@@ -95,6 +105,7 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
         private double maxGradientNorm = Double.POSITIVE_INFINITY;
         private LogDensity logDensity = LogDensity.EXACT;
         private long seed;
+        private int threads = 1;
 
         private Builder() {
         }
@@ -210,6 +221,19 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
         }
 
         /**
+         * The threads that collect a batch's episodes, >= 1 (default 1: the calling thread). With
+         * more, the {@link Reinforce} keeps a pool of {@code value - 1} daemon threads until it
+         * is closed.
+         *
+         * @param value the thread count
+         * @return this builder
+         */
+        public Builder optThreads(int value) {
+            threads = value;
+            return this;
+        }
+
+        /**
          * The settings.
          *
          * @return the settings, checked
@@ -218,7 +242,7 @@ public record ReinforceSettings(Optimizer optimizer, int episodesPerUpdate, doub
          */
         public ReinforceSettings build() {
             return new ReinforceSettings(optimizer, episodesPerUpdate, discount, rewardToGo, baseline,
-                    normalizeAdvantages, entropyCoefficient, maxGradientNorm, logDensity, seed);
+                    normalizeAdvantages, entropyCoefficient, maxGradientNorm, logDensity, seed, threads);
         }
     }
 }

@@ -77,6 +77,26 @@ class GaussianPolicyTest {
     }
 
     @Test
+    void aRowsSampleDependsOnItsOwnGeneratorNotOnItsBatchMates() {
+        GaussianPolicy p = PendulumBenchmark.policy(3);
+        Tensor obs = Tensor.randn(9, 5, 3);
+        java.util.function.IntFunction<SplittableRandom> stream = i -> new SplittableRandom(100 + i);
+        SplittableRandom[] all = new SplittableRandom[5];
+        for (int i = 0; i < 5; i++) all[i] = stream.apply(i);
+        double[] together = p.sample(obs, all).toArray();
+        for (int i = 0; i < 5; i++) {
+            Tensor row = Tensor.of(java.util.Arrays.copyOfRange(obs.toArray(), 3 * i, 3 * i + 3), 1, 3);
+            double alone = p.sample(row, new SplittableRandom[] {stream.apply(i)}).item();
+            assertEquals(Double.doubleToLongBits(together[i]), Double.doubleToLongBits(alone), "row " + i);
+            // mu + sigma xi with xi the row's own first draw
+            double mu = p.meanActions(row).item();
+            double sigma = p.distribution(row).std().item();
+            assertEquals(mu + sigma * stream.apply(i).nextGaussian(), alone, 0.0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> p.sample(obs, new SplittableRandom[4]));
+    }
+
+    @Test
     void samplingInsideAnOpenTapeRecordsNothing() {
         GaussianPolicy p = GaussianPolicy.article(5);
         try (GradientTape tape = new GradientTape()) {

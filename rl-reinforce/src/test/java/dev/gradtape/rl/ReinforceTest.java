@@ -115,8 +115,7 @@ class ReinforceTest {
         // a two-step environment with rewards 1 then 2: G_1 = 2, G_0 = 1 + gamma * 2
         GaussianPolicy policy = GaussianPolicy.article(1);
         Environment[] envs = {new TwoSteps(), new TwoSteps()};
-        SplittableRandom rng = new SplittableRandom(0);
-        EpisodeBatch b = EpisodeBatch.collect(policy, envs, rng, rng, 1);
+        EpisodeBatch b = EpisodeBatch.collect(policy, envs, 0, 1);
         assertEquals(4, b.rows);
         assertEquals(2, b.episodes);
         assertArrayEquals(new double[] {2.0, 2.0, 2.0, 2.0}, b.returns(0.5, true), 0.0);
