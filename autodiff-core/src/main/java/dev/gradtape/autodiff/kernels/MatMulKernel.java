@@ -59,24 +59,8 @@ public final class MatMulKernel {
             java.util.Arrays.fill(c, offC, offC + n * m, 0.0);
             int i = 0;
             for (; i + 4 <= n; i += 4) { // four rows of C per row of B read, as in block4
-                int r0 = offC + i * m;
-                int r1 = r0 + m;
-                int r2 = r1 + m;
-                int r3 = r2 + m;
                 for (int p = 0; p < k; p++) {
-                    int ap = offA + i * rsA + p * csA;
-                    double x0 = a[ap];
-                    double x1 = a[ap + rsA];
-                    double x2 = a[ap + 2 * rsA];
-                    double x3 = a[ap + 3 * rsA];
-                    int bp = offB + p * m;
-                    for (int j = 0; j < m; j++) {
-                        double y = b[bp + j];
-                        c[r0 + j] += x0 * y;
-                        c[r1 + j] += x1 * y;
-                        c[r2 + j] += x2 * y;
-                        c[r3 + j] += x3 * y;
-                    }
+                    rowTimes4(a, offA + i * rsA + p * csA, rsA, b, offB + p * m, c, offC + i * m, m, m);
                 }
             }
             for (; i < n; i++) {
@@ -205,19 +189,29 @@ public final class MatMulKernel {
             }
         }
         for (; p < kc; p++) {
-            int ap = a0 + p * csA;
-            double x0 = a[ap];
-            double x1 = a[ap + rsA];
-            double x2 = a[ap + 2 * rsA];
-            double x3 = a[ap + 3 * rsA];
-            int q = b0 + p * ldb;
-            for (int j = 0; j < nc; j++) {
-                double y = b[q + j];
-                c[r0 + j] += x0 * y;
-                c[r1 + j] += x1 * y;
-                c[r2 + j] += x2 * y;
-                c[r3 + j] += x3 * y;
-            }
+            rowTimes4(a, a0 + p * csA, rsA, b, b0 + p * ldb, c, c0, ldc, nc);
+        }
+    }
+
+    /**
+     * Four rows of C (at c0, stride ldc, nc columns) += four elements of a column of A (at ap,
+     * stride rsA) times one row of B (at q): one product added to each element.
+     */
+    private static void rowTimes4(double[] a, int ap, int rsA, double[] b, int q, double[] c, int c0,
+            int ldc, int nc) {
+        double x0 = a[ap];
+        double x1 = a[ap + rsA];
+        double x2 = a[ap + 2 * rsA];
+        double x3 = a[ap + 3 * rsA];
+        int r1 = c0 + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        for (int j = 0; j < nc; j++) {
+            double y = b[q + j];
+            c[c0 + j] += x0 * y;
+            c[r1 + j] += x1 * y;
+            c[r2 + j] += x2 * y;
+            c[r3 + j] += x3 * y;
         }
     }
 
