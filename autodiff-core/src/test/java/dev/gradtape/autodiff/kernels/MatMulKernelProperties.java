@@ -111,20 +111,7 @@ class MatMulKernelProperties {
 
     @Test
     void a_row_has_the_same_bits_whatever_the_number_of_rows_beside_it() {
-        // k x m on both sides of the small-product limit (1,024 elements of B), and n from 1 row
-        // to a threaded product: row i of C must not depend on n, nor on the thread count.
-        qt().withExamples(40).forAll(integers().between(1, 70), integers().between(1, 70),
-                integers().between(2, 600), integers().between(0, 3)).checkAssert((k, m, n, flags) -> {
-                    boolean ta = (flags & 1) != 0;
-                    boolean tb = (flags & 2) != 0;
-                    double[] a = MatMulReference.random(k * 131L + m, n * k);
-                    double[] b = MatMulReference.random(k * 7L + m * 3L, k * m);
-                    threads(1 + flags);
-                    double[] all = engine(a, ta, b, tb, n, k, m);
-                    threads(1);
-                    MatMulReference.assertRowsIndependentOfRowCount(all, MatMulKernelProperties::engine,
-                            a, ta, b, tb, n, k, m);
-                });
+        MatMulReference.assertRowsIndependentOfRowCount(MatMulKernelProperties::engine, MatMulKernelProperties::threads);
     }
 
     private static void check(int n, int k, int m, boolean ta, boolean tb, long seed) {
