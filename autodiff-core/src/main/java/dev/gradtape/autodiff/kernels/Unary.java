@@ -277,7 +277,17 @@ public final class Unary {
      * @param r the result, overwritten; all three of one length
      */
     public static void reluGrad(double[] g, double[] x, double[] r) {
-        for (int i = 0; i < r.length; i++) r[i] = x[i] > 0 || x[i] != x[i] ? g[i] : 0.0;
+        for (int i = 0; i < r.length; i++) {
+            // The selection on bits, with no branch for the CPU to mispredict (x's signs are a
+            // coin toss): with b the bits of x as a signed 64-bit integer, x > 0 exactly when
+            // b > 0 and b's sign bit differs from -b's, and x is NaN exactly when its magnitude
+            // bits exceed those of infinity. Each test's sign bit, spread by >> 63, is a mask
+            // of all ones or all zeros; g's bits under it are g or +0.0.
+            long b = Double.doubleToRawLongBits(x[i]);
+            long positive = (-b & ~b) >> 63;
+            long nan = (0x7ff0000000000000L - (b & Long.MAX_VALUE)) >> 63;
+            r[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(g[i]) & (positive | nan));
+        }
     }
 
     /**
