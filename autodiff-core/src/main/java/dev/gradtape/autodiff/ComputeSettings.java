@@ -27,7 +27,7 @@ import java.util.OptionalInt;
  * batch's rows, gives the same bits. The vector kernel ({@code jdk.incubator.vector}, used only
  * when the JVM was started with {@code --add-modules jdk.incubator.vector} and gradtape-vector is
  * present) fuses multiply and add, so it agrees with the plain-Java kernel to round-off, not bit
- * for bit: a run is reproducible bit for bit for a given path. Products whose B has at most 1,024
+ * for bit: a run is reproducible bit for bit for a given path. Products whose B has at most 64
  * elements (the article's layers) take the same direct loop on both paths.
  */
 public final class ComputeSettings {

@@ -71,7 +71,7 @@ class CompiledStepAllocationTest {
 
     @Test
     void a_run_of_a_compiled_mlp_step_allocates_nothing_after_warm_up() {
-        // 16 x 4 -> 8 -> 1: every B has at most MatMulKernel.SMALL_B (1,024) elements
+        // 16 x 4 -> 8 -> 1: every B has at most MatMulKernel.SMALL_B (64) elements
         List<Long> windows = allocationWindows(16, 4, 8, 1);
         assertEquals(0L, windows.get(windows.size() - 1), "bytes allocated per window of 1,000 runs: " + windows);
     }

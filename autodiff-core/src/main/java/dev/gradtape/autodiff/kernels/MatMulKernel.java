@@ -34,8 +34,13 @@ public final class MatMulKernel {
     /** Columns of B and C per block. */
     public static final int NC = 256;
 
-    /** Elements of B (k times m) up to which a product is computed by {@link #multiplySmall}. */
-    static final long SMALL_B = 1024;
+    /**
+     * Elements of B (k times m) up to which a product is computed by {@link #multiplySmall}: the
+     * article's layers (at most 5 x 5) and a 64-wide layer's single-output head. Larger B take the
+     * blocked or vector loops whatever the row count, which at thousands of rows are the faster
+     * (a Pendulum batch's 3 x 64 first layer, for one).
+     */
+    static final long SMALL_B = 64;
     /** Columns from which {@link #multiplySmall} runs row by row (i-p-j) rather than dot by dot. */
     static final int ROW_FORM_MIN = 4;
 
