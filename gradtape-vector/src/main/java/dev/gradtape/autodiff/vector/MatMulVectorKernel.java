@@ -157,19 +157,28 @@ public final class MatMulVectorKernel implements MatMulLoops {
         }
         int jr = 0;
         while (jr < nc) {
-            // A full MR x NV tile where NV vectors of B are there in place (so only when NR <= 2L,
-            // with two vectors a tile), else MR x 1.
-            boolean full = jr + NR <= inPlace;
-            int w = full ? NR : L;
-            double[] bb = b;
-            int b0 = offB + pc * m + jc + jr;
-            int ldb = m;
-            int cols = w;
-            if (jr + w > inPlace) {
+            // MR x NV tiles where NV vectors fit (only when NR <= 2L, two vectors a tile), else
+            // MR x 1; the packed columns in the panels packB laid out.
+            boolean full;
+            int w;
+            double[] bb;
+            int b0;
+            int ldb;
+            int cols;
+            if (jr + L <= inPlace) {
+                full = jr + NR <= inPlace;
+                w = full ? NR : L;
+                bb = b;
+                b0 = offB + pc * m + jc + jr;
+                ldb = m;
+                cols = w;
+            } else {
+                full = nc - jr > NR - L;
+                w = full ? NR : L;
                 bb = s.b;
                 b0 = (jr - inPlace) * kc;
-                ldb = L;
-                cols = Math.min(L, nc - jr);
+                ldb = w;
+                cols = Math.min(w, nc - jr);
             }
             for (int i = i0; i < iTail; i += MR) {
                 int c0 = offC + i * m + jc + jr;
