@@ -265,6 +265,12 @@ public final class MatMulVectorKernel implements MatMulLoops {
                     for (int j = 0; j < cols; j++) {
                         pb[dst + j] = b[src + j * k];
                     }
+                } else if (cols == w) {
+                    // whole vectors: cheaper than a call to System.arraycopy for 8 to 24 elements
+                    int src = offB + (pc + p) * m + j0 + jr;
+                    for (int v = 0; v < w; v += L) {
+                        DoubleVector.fromArray(S, b, src + v).intoArray(pb, dst + v);
+                    }
                 } else {
                     System.arraycopy(b, offB + (pc + p) * m + j0 + jr, pb, dst, cols);
                 }
