@@ -274,7 +274,9 @@ public final class MatMulVectorKernel implements MatMulLoops {
                 } else {
                     System.arraycopy(b, offB + (pc + p) * m + j0 + jr, pb, dst, cols);
                 }
-                Arrays.fill(pb, dst + cols, dst + w, 0.0);
+                if (cols < w) {
+                    Arrays.fill(pb, dst + cols, dst + w, 0.0);
+                }
             }
             jr += w;
         }
