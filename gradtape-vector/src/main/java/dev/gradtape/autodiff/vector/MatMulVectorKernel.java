@@ -347,12 +347,16 @@ public final class MatMulVectorKernel implements MatMulLoops {
         }
     }
 
-    // The tiles below are one loop, written out for each shape and B layout: accumulators must be locals for
-    // C2 to keep them in registers (a vector in an array, or passed to a call that is not inlined,
-    // is boxed, ten times slower). Each accumulator is the chain c = fma(a_p, b_p, c), p = 0..kc-1.
+    // The tiles: one loop, written out for each shape and layout, because C2 keeps accumulators in
+    // registers only as named locals (a vector in an array, or passed to a call that is not
+    // inlined, is boxed, ten times slower).
+    // BEGIN TILES: written by TileSource (src/test); change it and run its main, not these.
+    // Each accumulator c_rv is the chain c = fma(a_p, b_p, c), p = 0..kc-1, for row r and
+    // vector v of the tile; then C += c.
 
     /** C[8 x 3L] += the 8-row panel of A times a packed 3L-column panel of B (row stride 3L). */
-    private static void packed8x3(double[] ap, int a0, double[] bp, int b0, int kc, double[] c, int c0, int ldc) {
+    private static void packed8x3(double[] ap, int a0, double[] bp, int b0,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
         DoubleVector c02 = c00;
@@ -443,7 +447,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[8 x 1L] += the 8-row panel of A times a packed 1L-column panel of B (row stride 1L). */
-    private static void packed8x1(double[] ap, int a0, double[] bp, int b0, int kc, double[] c, int c0, int ldc) {
+    private static void packed8x1(double[] ap, int a0, double[] bp, int b0,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c10 = c00;
         DoubleVector c20 = c00;
@@ -484,7 +489,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[6 x 2L] += the 6-row panel of A times a packed 2L-column panel of B (row stride 2L). */
-    private static void packed6x2(double[] ap, int a0, double[] bp, int b0, int kc, double[] c, int c0, int ldc) {
+    private static void packed6x2(double[] ap, int a0, double[] bp, int b0,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
         DoubleVector c10 = c00;
@@ -536,7 +542,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[6 x 1L] += the 6-row panel of A times a packed 1L-column panel of B (row stride 1L). */
-    private static void packed6x1(double[] ap, int a0, double[] bp, int b0, int kc, double[] c, int c0, int ldc) {
+    private static void packed6x1(double[] ap, int a0, double[] bp, int b0,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c10 = c00;
         DoubleVector c20 = c00;
@@ -569,7 +576,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[8 x 3L] += the 8-row panel of A times 3L columns of B in place (row stride ldb). */
-    private static void inPlace8x3(double[] ap, int a0, double[] bp, int b0, int ldb, int kc, double[] c, int c0, int ldc) {
+    private static void inPlace8x3(double[] ap, int a0, double[] bp, int b0, int ldb,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
         DoubleVector c02 = c00;
@@ -660,7 +668,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[8 x 1L] += the 8-row panel of A times 1L columns of B in place (row stride ldb). */
-    private static void inPlace8x1(double[] ap, int a0, double[] bp, int b0, int ldb, int kc, double[] c, int c0, int ldc) {
+    private static void inPlace8x1(double[] ap, int a0, double[] bp, int b0, int ldb,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c10 = c00;
         DoubleVector c20 = c00;
@@ -701,7 +710,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[6 x 2L] += the 6-row panel of A times 2L columns of B in place (row stride ldb). */
-    private static void inPlace6x2(double[] ap, int a0, double[] bp, int b0, int ldb, int kc, double[] c, int c0, int ldc) {
+    private static void inPlace6x2(double[] ap, int a0, double[] bp, int b0, int ldb,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
         DoubleVector c10 = c00;
@@ -753,7 +763,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[6 x 1L] += the 6-row panel of A times 1L columns of B in place (row stride ldb). */
-    private static void inPlace6x1(double[] ap, int a0, double[] bp, int b0, int ldb, int kc, double[] c, int c0, int ldc) {
+    private static void inPlace6x1(double[] ap, int a0, double[] bp, int b0, int ldb,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c10 = c00;
         DoubleVector c20 = c00;
@@ -786,7 +797,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[8 x 1L] += 8 rows of A in place (A(r, p) at a0 + p sp + r sr) times 1L columns of B (row stride ldb). */
-    private static void strided8x1(double[] ap, int a0, int sp, int sr, double[] bp, int b0, int ldb, int kc, double[] c, int c0, int ldc) {
+    private static void strided8x1(double[] ap, int a0, int sp, int sr, double[] bp, int b0, int ldb,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c10 = c00;
         DoubleVector c20 = c00;
@@ -827,7 +839,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[6 x 2L] += 6 rows of A in place (A(r, p) at a0 + p sp + r sr) times 2L columns of B (row stride ldb). */
-    private static void strided6x2(double[] ap, int a0, int sp, int sr, double[] bp, int b0, int ldb, int kc, double[] c, int c0, int ldc) {
+    private static void strided6x2(double[] ap, int a0, int sp, int sr, double[] bp, int b0, int ldb,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = c00;
         DoubleVector c10 = c00;
@@ -879,7 +892,8 @@ public final class MatMulVectorKernel implements MatMulLoops {
     }
 
     /** C[6 x 1L] += 6 rows of A in place (A(r, p) at a0 + p sp + r sr) times 1L columns of B (row stride ldb). */
-    private static void strided6x1(double[] ap, int a0, int sp, int sr, double[] bp, int b0, int ldb, int kc, double[] c, int c0, int ldc) {
+    private static void strided6x1(double[] ap, int a0, int sp, int sr, double[] bp, int b0, int ldb,
+            int kc, double[] c, int c0, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c10 = c00;
         DoubleVector c20 = c00;
@@ -910,4 +924,5 @@ public final class MatMulVectorKernel implements MatMulLoops {
         DoubleVector.fromArray(S, c, c0 + 4 * ldc).add(c40).intoArray(c, c0 + 4 * ldc);
         DoubleVector.fromArray(S, c, c0 + 5 * ldc).add(c50).intoArray(c, c0 + 5 * ldc);
     }
+    // END TILES
 }
