@@ -5,6 +5,7 @@ import dev.gradtape.autodiff.GradCheck;
 import dev.gradtape.autodiff.Shape;
 import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.autodiff.kernels.MatMulEngine;
+import dev.gradtape.autodiff.kernels.MatMulKernel;
 import dev.gradtape.testing.MatMulReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * and the property {@code gradtape.test.expectVector} (see gradtape-vector/pom.xml), where
  * autodiff-core must have found the kernel through ServiceLoader; in a JVM without the module
  * (an IDE, say) the class is skipped. The kernel is compared with the naive triple loop and with the plain
- * kernel (equal to round-off), and checked for bit-identical results across runs and thread
- * counts.
+ * kernel (equal to round-off), element by element bit for bit with the documented fma chain (for
+ * any row range), and checked for bit-identical results across runs, pieces of rows and thread
+ * counts. MatMulVectorKernelSpeciesTest compares vector sizes.
  */
 class MatMulVectorKernelProperties {
     private int threads = 1;
@@ -122,6 +124,103 @@ class MatMulVectorKernelProperties {
     @Test
     void a_row_has_the_same_bits_whatever_the_number_of_rows_beside_it() {
         MatMulReference.assertRowsIndependentOfRowCount(MatMulVectorKernelProperties::engine, this::setThreads);
+    }
+
+    @Test
+    void every_element_is_the_documented_fma_chain_bit_for_bit_and_other_rows_are_untouched() {
+        // n up to 150 crosses the 64 rows from which a call packs B; k up to 300 gives two and
+        // three k blocks; m up to 70 covers narrow blocks (<= 2 vectors), partial vectors and
+        // full tiles with a partial panel; the row range is arbitrary.
+        qt().withExamples(150).forAll(integers().between(1, 150), integers().between(0, 300),
+                integers().between(1, 70), integers().between(0, Integer.MAX_VALUE)).checkAssert((n, k, m, r) -> {
+                    boolean ta = (r & 1) != 0;
+                    boolean tb = (r & 2) != 0;
+                    int i0 = (r >>> 2) % n;
+                    int i1 = i0 + 1 + (r >>> 10) % (n - i0);
+                    double[] a = MatMulReference.random(r, n * k);
+                    double[] b = MatMulReference.random(~r, k * m);
+                    assertMatchesChain(a, ta, b, tb, n, k, m, i0, i1);
+                });
+    }
+
+    @Test
+    void large_shapes_are_the_fma_chain_bit_for_bit() {
+        // m > NC (two column blocks), k > 2 KC, the workload-B shapes, and 32-row chunks as the
+        // engine hands them to two threads.
+        int[][] shapes = {{256, 256, 256}, {70, 300, 270}, {256, 64, 256}, {256, 256, 8}, {256, 8, 256},
+            {64, 256, 256}, {33, 129, 300}};
+        for (int[] s : shapes) {
+            for (int flags = 0; flags < 4; flags++) {
+                boolean ta = (flags & 1) != 0;
+                boolean tb = (flags & 2) != 0;
+                double[] a = MatMulReference.random(s[0] + flags, s[0] * s[1]);
+                double[] b = MatMulReference.random(s[2] + 7, s[1] * s[2]);
+                assertMatchesChain(a, ta, b, tb, s[0], s[1], s[2], 0, s[0]);
+                assertMatchesChain(a, ta, b, tb, s[0], s[1], s[2], 32, Math.min(s[0], 64));
+            }
+        }
+    }
+
+    @Test
+    void rows_computed_in_pieces_are_bit_identical_to_one_call() {
+        qt().withExamples(60).forAll(integers().between(1, 200), integers().between(1, 200),
+                integers().between(1, 60), integers().between(0, Integer.MAX_VALUE)).checkAssert((n, k, m, r) -> {
+                    boolean ta = (r & 1) != 0;
+                    boolean tb = (r & 2) != 0;
+                    double[] a = MatMulReference.random(r, n * k);
+                    double[] b = MatMulReference.random(~r, k * m);
+                    double[] whole = new double[n * m];
+                    new MatMulVectorKernel().multiply(a, 0, ta, b, 0, tb, whole, 0, n, k, m, 0, n);
+                    double[] pieces = new double[n * m];
+                    java.util.SplittableRandom cut = new java.util.SplittableRandom(r);
+                    for (int i0 = 0; i0 < n; ) {
+                        int i1 = Math.min(n, i0 + 1 + cut.nextInt(80));
+                        new MatMulVectorKernel().multiply(a, 0, ta, b, 0, tb, pieces, 0, n, k, m, i0, i1);
+                        i0 = i1;
+                    }
+                    assertArrayEquals(whole, pieces, "n=" + n + " k=" + k + " m=" + m + " ta=" + ta + " tb=" + tb);
+                });
+    }
+
+    /**
+     * The kernel on rows [i0, i1) of C, inside a larger array at an offset, against the summation
+     * order documented in MatMulVectorKernel, element by element and bit for bit: each k block of
+     * MatMulKernel.KC summed as a chain of Math.fma from 0, the blocks added to C in k order. Rows
+     * outside the range, and the array around C, keep their contents.
+     */
+    static void assertMatchesChain(double[] a, boolean ta, double[] b, boolean tb, int n, int k, int m,
+            int i0, int i1) {
+        int off = 3;
+        double[] c = new double[off + n * m + 5];
+        java.util.Arrays.fill(c, -7.25);
+        new MatMulVectorKernel().multiply(a, 0, ta, b, 0, tb, c, off, n, k, m, i0, i1);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double expect = -7.25;
+                if (i >= i0 && i < i1) {
+                    expect = 0.0;
+                    for (int pc = 0; pc < k; pc += MatMulKernel.KC) {
+                        double block = 0.0;
+                        for (int p = pc; p < Math.min(k, pc + MatMulKernel.KC); p++) {
+                            block = Math.fma(ta ? a[p * n + i] : a[i * k + p], tb ? b[j * k + p] : b[p * m + j], block);
+                        }
+                        expect += block;
+                    }
+                }
+                double got = c[off + i * m + j];
+                if (Double.doubleToRawLongBits(expect) != Double.doubleToRawLongBits(got)) {
+                    throw new AssertionError("n=" + n + " k=" + k + " m=" + m + " ta=" + ta + " tb=" + tb
+                            + " rows [" + i0 + ", " + i1 + "): C(" + i + ", " + j + ") = " + got
+                            + ", the fma chain gives " + expect);
+                }
+            }
+        }
+        for (int q = 0; q < off; q++) {
+            assertEquals(-7.25, c[q], "before C");
+        }
+        for (int q = off + n * m; q < c.length; q++) {
+            assertEquals(-7.25, c[q], "after C");
+        }
     }
 
     @Test
