@@ -30,8 +30,8 @@ public final class MatMulEngine {
      * behind the figure are in docs/benchmarks/kernels.md).
      */
     static final long PARALLEL_MIN_MACS = 1L << 21;
-    /** Rows per chunk: a multiple of the vector kernel's 8-row tile; 256 rows make 8 chunks. */
-    static final int CHUNK_ROWS = 32;
+    /** Rows per chunk: a multiple of both vector tiles (8 and 6 rows), so no chunk computes a padded tile. */
+    static final int CHUNK_ROWS = 48;
     private static final MatMulLoops PLAIN = MatMulKernel::multiply;
     private static final MatMulLoops VECTOR = loadVectorLoops();
 
@@ -310,7 +310,7 @@ public final class MatMulEngine {
     /**
      * Every m x k matrix stored in {@code b} (back to back) transposed to k x m at the same
      * offset, so the loops read B^T row by row. Done here once per product rather than by each
-     * chunk: with 32-row chunks the loops would otherwise transpose B eight times for 256 rows.
+     * chunk: with 48-row chunks the loops would otherwise transpose B six times for 256 rows.
      * Tiles of 32 x 32 keep both the reads and the writes within a few cache lines.
      */
     static double[] transposedCopy(double[] b, int k, int m, int length) {

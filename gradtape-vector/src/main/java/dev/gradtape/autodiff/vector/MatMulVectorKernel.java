@@ -29,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (or L) columns, B(p, j) at {@code p width + j}, when the call has at least
  * {@code PACK_B_ROWS} rows or B is stored transposed: the tile then reads it at a constant
  * stride, and C2 drops the bounds checks from the tile's loop. With fewer rows (the engine's
- * 32-row chunks, when threads share a product) a B stored k x m is read in place, since every
+ * 48-row chunks, when threads share a product) a B stored k x m is read in place, since every
  * chunk would pack the same B again; only its last partial vector of columns is copied. Blocks
  * of at most 2L columns (the m = 8 products of a narrow layer) read A in place instead: each of
  * its elements serves so few columns that packing it would cost about as much as the product.
@@ -62,7 +62,7 @@ public final class MatMulVectorKernel implements MatMulLoops {
     private static final int MC = 16 * MR;
     /**
      * Rows from which a call packs B: each packed element then serves at least this many rows.
-     * Below it (the engine's 32-row chunks, when threads share a product) B is read in place,
+     * Below it (the engine's 48-row chunks, when threads share a product) B is read in place,
      * since every chunk would pack the same B again.
      */
     private static final int PACK_B_ROWS = 64;
