@@ -1,6 +1,9 @@
 package dev.gradtape.rl;
 
+import dev.gradtape.autodiff.CompiledStep;
+import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
+import dev.gradtape.nn.Parameter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -123,6 +126,7 @@ final class EpisodeBatch {
         }
         int active = n;
         int[] index = new int[n];
+        Sampler sampler = null;
         while (active > 0) {
             double[] x = new double[active * os];
             RandomGenerator[] noise = new RandomGenerator[active];
@@ -133,7 +137,15 @@ final class EpisodeBatch {
                     index[j++] = e;
                 }
             }
-            double[] a = policy.sample(Tensor.of(x, active, os), noise).toArray();
+            double[] a;
+            if (maxSteps >= Sampler.MIN_STEPS) {
+                if (sampler == null || sampler.rows != active) {
+                    sampler = new Sampler(policy, active);
+                }
+                a = sampler.sample(x, noise);
+            } else {
+                a = policy.sample(Tensor.of(x, active, os), noise).toArray();
+            }
             for (int j = 0; j < active; j++) {
                 int e = index[j];
                 double[] action = Arrays.copyOfRange(a, j * as, (j + 1) * as);
@@ -201,5 +213,51 @@ final class EpisodeBatch {
 
     Tensor actionTensor() {
         return Tensor.of(actions, rows, actionSize);
+    }
+
+    /**
+     * {@link GaussianPolicy#sample(Tensor, RandomGenerator[])} for a fixed number of rows,
+     * recorded once on a tape and compiled, so that each of an episode's many steps runs the
+     * forward kernels on buffers made once instead of dispatching and allocating op by op. The
+     * program is the recorded computation itself, so its actions equal the eager ones bit for bit.
+     * A share makes one per update (the parameters change between updates) and per row count.
+     */
+    static final class Sampler {
+        /** Episodes shorter than this step too few times to repay the compilation. */
+        static final int MIN_STEPS = 16;
+        final int rows;
+        private final int actionSize;
+        private final Tensor observations;
+        private final Tensor noise;
+        private final Tensor action;
+        private final CompiledStep step;
+
+        Sampler(GaussianPolicy policy, int rows) {
+            this.rows = rows;
+            this.actionSize = policy.actionSize();
+            observations = Tensor.zeros(rows, policy.observationSize());
+            noise = Tensor.zeros(rows, actionSize);
+            try (GradientTape tape = new GradientTape()) {
+                tape.watch(observations);
+                tape.watch(noise);
+                GaussianPolicy.Distribution d = policy.distribution(observations);
+                action = d.mean().add(d.std().mul(noise));
+                step = tape.compile(action.sum(), Parameter.variables(policy.parameters()),
+                        List.of(observations, noise));
+            }
+        }
+
+        /** The actions for observations {@code x} (rows x observationSize), row i's noise from rowNoise[i]. */
+        double[] sample(double[] x, RandomGenerator[] rowNoise) {
+            double[] xi = new double[rows * actionSize];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < actionSize; j++) {
+                    xi[i * actionSize + j] = rowNoise[i].nextGaussian();
+                }
+            }
+            step.start().set(observations, Tensor.of(x, observations.shape()))
+                    .set(noise, Tensor.of(xi, noise.shape()));
+            return step.value(action).toArray();
+        }
     }
 }
