@@ -80,46 +80,53 @@ class ParallelRolloutsTest {
         AtomicInteger made = new AtomicInteger();
         return () -> {
             int k = made.getAndIncrement();
-            TargetGame game = new TargetGame();
-            return new Environment() {
-                @Override
-                public double[] reset(long seed) {
-                    return game.reset(seed);
+            return gameWith(() -> {
+                if (k == 4) {
+                    throw failure;
                 }
+            });
+        };
+    }
 
-                @Override
-                public StepResult step(double[] action) {
-                    if (k == 4) {
-                        throw failure;
-                    }
-                    return game.step(action);
-                }
+    /** The article's target game, running {@code beforeStep} before each of its steps. */
+    private static Environment gameWith(Runnable beforeStep) {
+        TargetGame game = new TargetGame();
+        return new Environment() {
+            @Override
+            public double[] reset(long seed) {
+                return game.reset(seed);
+            }
 
-                @Override
-                public int observationSize() {
-                    return 1;
-                }
+            @Override
+            public StepResult step(double[] action) {
+                beforeStep.run();
+                return game.step(action);
+            }
 
-                @Override
-                public int actionSize() {
-                    return 1;
-                }
+            @Override
+            public int observationSize() {
+                return game.observationSize();
+            }
 
-                @Override
-                public double[] actionLow() {
-                    return game.actionLow();
-                }
+            @Override
+            public int actionSize() {
+                return game.actionSize();
+            }
 
-                @Override
-                public double[] actionHigh() {
-                    return game.actionHigh();
-                }
+            @Override
+            public double[] actionLow() {
+                return game.actionLow();
+            }
 
-                @Override
-                public int maxEpisodeSteps() {
-                    return 1;
-                }
-            };
+            @Override
+            public double[] actionHigh() {
+                return game.actionHigh();
+            }
+
+            @Override
+            public int maxEpisodeSteps() {
+                return game.maxEpisodeSteps();
+            }
         };
     }
 
@@ -156,47 +163,10 @@ class ParallelRolloutsTest {
     void rolloutSharesRunTheirProductsSeriallyAndTheUpdateKeepsTheCallersThreads() {
         java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        Supplier<Environment> recording = () -> {
-            TargetGame game = new TargetGame();
-            return new Environment() {
-                @Override
-                public double[] reset(long seed) {
-                    return game.reset(seed);
-                }
-
-                @Override
-                public StepResult step(double[] action) {
-                    seen.add(dev.gradtape.autodiff.ComputeSettings.current().threads());
-                    threads.add(Thread.currentThread().getName());
-                    return game.step(action);
-                }
-
-                @Override
-                public int observationSize() {
-                    return 1;
-                }
-
-                @Override
-                public int actionSize() {
-                    return 1;
-                }
-
-                @Override
-                public double[] actionLow() {
-                    return game.actionLow();
-                }
-
-                @Override
-                public double[] actionHigh() {
-                    return game.actionHigh();
-                }
-
-                @Override
-                public int maxEpisodeSteps() {
-                    return 1;
-                }
-            };
-        };
+        Supplier<Environment> recording = () -> gameWith(() -> {
+            seen.add(dev.gradtape.autodiff.ComputeSettings.current().threads());
+            threads.add(Thread.currentThread().getName());
+        });
         dev.gradtape.autodiff.ComputeSettings three = dev.gradtape.autodiff.ComputeSettings.current().withThreads(3);
         try (var scope = three.apply();
                 Reinforce r = new Reinforce(GaussianPolicy.article(1), recording, ReinforceSettings.article()
