@@ -8,6 +8,7 @@
 #   ROUNDS=3 REPS=12 PENDULUM_EPISODES=1008 OUT=dir
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. docs/benchmarks/lib.sh
 base=${1:-bc55e0a}
 rounds=${ROUNDS:-3}
 reps=${REPS:-12}
@@ -24,11 +25,7 @@ old="$wt/examples/target/gradtape.jar"
 new="examples/target/gradtape.jar"
 raw="$out/raw.txt"
 : > "$raw"
-{
-  echo "# base $base, head $(git rev-parse --short HEAD), $(date -u +%FT%TZ), $(nproc) cores"
-  java -version 2>&1 | head -1
-  grep -m1 'model name' /proc/cpuinfo || true
-} | tee -a "$raw"
+machine_header "base $base" | tee -a "$raw"
 for r in $(seq 1 "$rounds"); do
   for side in old new; do
     jar=$old; [ "$side" = new ] && jar=$new
@@ -38,14 +35,6 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
-# Wall seconds of one run of a command (its output discarded).
-wall() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
-}
 for r in $(seq 1 "$rounds"); do
   for path in plain vector; do
     flag=; [ "$path" = vector ] && flag="--add-modules jdk.incubator.vector"
@@ -59,8 +48,8 @@ for r in $(seq 1 "$rounds"); do
 done
 echo "# pendulum: median wall seconds per side and path, and old/new" | tee -a "$raw"
 for path in plain vector; do
-  o=$(grep "^PENDULUM.* side=old path=$path " "$raw" | sed 's/.*seconds=//' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-  n=$(grep "^PENDULUM.* side=new path=$path " "$raw" | sed 's/.*seconds=//' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  o=$(grep "^PENDULUM.* side=old path=$path " "$raw" | sed 's/.*seconds=//' | median)
+  n=$(grep "^PENDULUM.* side=new path=$path " "$raw" | sed 's/.*seconds=//' | median)
   awk -v p="$path" -v o="$o" -v n="$n" 'BEGIN { printf "pendulum %s: old %.2f s, new %.2f s, old/new %.2fx\n", p, o, n, o / n }' | tee -a "$raw"
 done
 echo "# summary: updates/s of workload A per side and engine, over all rounds" | tee -a "$raw"

@@ -11,6 +11,7 @@
 # Needs a JDK and Debian's python3-torch with libopenblas0-openmp (see ../shared/peers/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. docs/benchmarks/lib.sh
 rounds=${ROUNDS:-3}
 episodes=${EPISODES:-3008}
 threads=${THREADS:-1 2}
@@ -25,20 +26,7 @@ export OPENBLAS_CORETYPE=${CORETYPE-SkylakeX}
 gradtape=examples/target/gradtape/bin/gradtape
 raw="$out/raw.txt"
 : > "$raw"
-{
-  echo "# head $(git rev-parse --short HEAD), $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-  java -version 2>&1 | head -1
-  grep -m1 'model name' /proc/cpuinfo || true
-} | tee -a "$raw"
-
-# Wall seconds of one run of a command (its output discarded).
-wall() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; return 1; }
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
-}
+machine_header "gradtape pendulum against PyTorch" | tee -a "$raw"
 for r in $(seq 1 "$rounds"); do
   for t in $threads; do
     s=$(wall "$gradtape" pendulum -q --force --threads "$t" --episodes "$episodes" --out "$out/gradtape-t$t")
@@ -48,7 +36,6 @@ for r in $(seq 1 "$rounds"); do
     echo "PENDULUM round=$r who=torch threads=$t episodes=$episodes seconds=$s" | tee -a "$raw"
   done
 done
-median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 echo "# median wall seconds and gradtape / torch" | tee -a "$raw"
 for t in $threads; do
   g=$(grep "who=gradtape threads=$t " "$raw" | sed 's/.*seconds=//' | median)
