@@ -1,5 +1,6 @@
 package dev.gradtape.rl;
 
+import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.autodiff.CompiledStep;
 import dev.gradtape.autodiff.GradientTape;
 import dev.gradtape.autodiff.Tensor;
@@ -48,6 +49,10 @@ import java.util.function.Supplier;
  * order, and since each episode draws from its own stream and a row's forward pass does not
  * depend on its neighbours, the run gives the same bits for any T. An exception in a worker
  * (such as a {@link TrainingDivergedException}) is thrown by {@link #update()} as it was thrown.
+ * With a value-network baseline, the workers collect the next update's episodes while the
+ * calling thread fits the value network, since those episodes need only the policy just stepped;
+ * the next update takes that batch if every policy parameter still holds the value it was
+ * collected with, and collects afresh otherwise, so the bits stay the same either way.
  * Use a run with several threads in try-with-resources, or close it when done; with one thread
  * there is nothing to close. A run is driven from one thread at a time.
  */
@@ -61,6 +66,8 @@ public final class Reinforce implements AutoCloseable {
     private PolicyStep policyStep;
     private final ValueFit valueFit;
     private final Rollouts rollouts;
+    /** The next update's batch, collected during this update's value fit (null if none). */
+    private Rollouts.Ahead next;
     private double runningMean;
     private long runningCount;
     private long updates;
@@ -130,7 +137,11 @@ public final class Reinforce implements AutoCloseable {
      */
     public UpdateMetrics update() {
         long update = updates + 1;
-        EpisodeBatch batch = rollouts.collect(policy, envs, settings.seed(), update);
+        EpisodeBatch batch = next == null ? null : next.batchFor(update);
+        next = null;
+        if (batch == null) {
+            batch = rollouts.collect(policy, envs, settings.seed(), update);
+        }
         double[] returns = batch.returns(settings.discount(), settings.rewardToGo());
         double[] valueInputs = valueFit == null ? null : valueFit.inputs(batch);
         double[] weights = advantages(batch, returns, valueInputs);
@@ -157,8 +168,19 @@ public final class Reinforce implements AutoCloseable {
 
         double valueLoss = Double.NaN;
         if (valueFit != null) {
-            valueLoss = valueFit.fit(valueInputs, returns, valueFit.width(batch.observationSize),
-                    Seeds.valueMinibatches(settings.seed(), update));
+            // The next update's episodes depend on the policy just stepped, not on the value
+            // network: with threads to spare, the workers collect them while this thread fits.
+            Rollouts.Ahead ahead = settings.threads() > 1
+                    ? rollouts.ahead(policy, envs, settings.seed(), update + 1) : null;
+            try (ComputeSettings.Scope s = ahead == null ? null : ComputeSettings.current().withThreads(1).apply()) {
+                valueLoss = valueFit.fit(valueInputs, returns, valueFit.width(batch.observationSize),
+                        Seeds.valueMinibatches(settings.seed(), update));
+            } finally {
+                if (ahead != null) {
+                    ahead.await();
+                    next = ahead;
+                }
+            }
         }
         updates = update;
         episodes += batch.episodes;

@@ -1,6 +1,7 @@
 package dev.gradtape.rl;
 
 import dev.gradtape.autodiff.ComputeSettings;
+import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,15 +51,7 @@ final class Rollouts implements AutoCloseable {
         for (Parameter p : policy.parameters()) {
             p.value(); // each value's tensor is made here, before the workers read it, not by them at once
         }
-        if (pool == null) {
-            int id = POOLS.incrementAndGet();
-            AtomicInteger count = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "gradtape-rollout-" + id + "-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
+        startPool();
         // every share's products run serially, on the caller's kernel path: the threads are the shares
         ComputeSettings serial = ComputeSettings.current().withThreads(1);
         List<Future<EpisodeBatch.Share>> futures = new ArrayList<>(shares - 1);
@@ -78,9 +71,114 @@ final class Rollouts implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
+        failure = join(futures, parts, failure);
+        rethrow(failure);
+        return EpisodeBatch.of(policy, parts);
+    }
+
+    /**
+     * Starts collecting update {@code update}'s batch on the workers alone, leaving the calling
+     * thread free: Reinforce fits its value network meanwhile, which the batch does not depend on.
+     * Needs {@code threads > 1}; the batch equals what {@link #collect} would return, bit for bit.
+     */
+    Ahead ahead(GaussianPolicy policy, Environment[] envs, long seed, long update) {
+        if (closed || threads < 2) {
+            throw new IllegalStateException("Rollouts.ahead: needs an open run of 2 or more threads, has "
+                    + threads + (closed ? " and is closed" : ""));
+        }
+        List<Parameter> read = policy.parameters();
+        Tensor[] values = new Tensor[read.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = read.get(i).value(); // made here, before the workers read it
+        }
+        startPool();
+        int n = envs.length;
+        int shares = Math.min(threads - 1, n);
+        ComputeSettings serial = ComputeSettings.current().withThreads(1);
+        List<Future<EpisodeBatch.Share>> futures = new ArrayList<>(shares);
+        for (int w = 0; w < shares; w++) {
+            int from = (int) ((long) w * n / shares);
+            int to = (int) ((long) (w + 1) * n / shares);
+            futures.add(pool.submit(() -> {
+                try (ComputeSettings.Scope s = serial.apply()) {
+                    return EpisodeBatch.run(policy, envs, from, to, seed, update);
+                }
+            }));
+        }
+        return new Ahead(policy, update, values, futures);
+    }
+
+    /**
+     * A batch being collected ahead of its update, and what it was collected with: the update's
+     * number and the value of every policy parameter it read.
+     */
+    static final class Ahead {
+        private final GaussianPolicy policy;
+        private final long update;
+        private final Tensor[] values;
+        private final List<Future<EpisodeBatch.Share>> futures;
+        private EpisodeBatch batch;
+        private boolean failed;
+
+        private Ahead(GaussianPolicy policy, long update, Tensor[] values, List<Future<EpisodeBatch.Share>> futures) {
+            this.policy = policy;
+            this.update = update;
+            this.values = values;
+            this.futures = futures;
+        }
+
+        /**
+         * Waits for every share. A failure is dropped: the batch is then collected again in its own
+         * update, which meets the same failure, since the episodes are deterministic.
+         */
+        void await() {
+            List<EpisodeBatch.Share> parts = new ArrayList<>(futures.size());
+            failed = join(futures, parts, null) != null;
+            if (!failed) {
+                batch = EpisodeBatch.of(policy, parts);
+            }
+        }
+
+        /**
+         * The batch, if it is update {@code number}'s and every policy parameter still holds the
+         * value the episodes read (a parameter assigned or stepped since gets a new value tensor);
+         * otherwise null.
+         */
+        EpisodeBatch batchFor(long number) {
+            if (failed || batch == null || number != update) {
+                return null;
+            }
+            List<Parameter> now = policy.parameters();
+            for (int i = 0; i < values.length; i++) {
+                if (now.get(i).variable().current() != values[i]) {
+                    return null;
+                }
+            }
+            return batch;
+        }
+    }
+
+    private void startPool() {
+        if (pool == null) {
+            int id = POOLS.incrementAndGet();
+            AtomicInteger count = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(threads - 1, r -> {
+                Thread t = new Thread(r, "gradtape-rollout-" + id + "-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    /**
+     * Waits for every share, so that no worker still steps an environment after this returns,
+     * adding the results to {@code parts} in order; returns the first failure (of the caller's
+     * share, {@code failure}, else of the lowest worker's), or null.
+     */
+    private static Throwable join(List<Future<EpisodeBatch.Share>> futures, List<EpisodeBatch.Share> parts,
+            Throwable failure) {
         boolean interrupted = false;
         for (Future<EpisodeBatch.Share> f : futures) {
-            // every share is waited for, so that no worker still steps an environment after this returns
             while (true) {
                 try {
                     parts.add(f.get());
@@ -98,6 +196,10 @@ final class Rollouts implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return failure;
+    }
+
+    private static void rethrow(Throwable failure) {
         if (failure instanceof RuntimeException r) {
             throw r;
         }
@@ -107,7 +209,6 @@ final class Rollouts implements AutoCloseable {
         if (failure != null) {
             throw new IllegalStateException("Reinforce: a rollout worker failed: " + failure, failure);
         }
-        return EpisodeBatch.of(policy, parts);
     }
 
     /** Shuts the workers down (they end once idle); later collections are refused. */

@@ -90,44 +90,103 @@ class ParallelRolloutsTest {
 
     /** The article's target game, running {@code beforeStep} before each of its steps. */
     private static Environment gameWith(Runnable beforeStep) {
-        TargetGame game = new TargetGame();
+        return delegating(new TargetGame(), () -> { }, beforeStep);
+    }
+
+    /** {@code inner}, running {@code beforeReset} before each reset and {@code beforeStep} before each step. */
+    private static Environment delegating(Environment inner, Runnable beforeReset, Runnable beforeStep) {
         return new Environment() {
             @Override
             public double[] reset(long seed) {
-                return game.reset(seed);
+                beforeReset.run();
+                return inner.reset(seed);
             }
 
             @Override
             public StepResult step(double[] action) {
                 beforeStep.run();
-                return game.step(action);
+                return inner.step(action);
             }
 
             @Override
             public int observationSize() {
-                return game.observationSize();
+                return inner.observationSize();
             }
 
             @Override
             public int actionSize() {
-                return game.actionSize();
+                return inner.actionSize();
             }
 
             @Override
             public double[] actionLow() {
-                return game.actionLow();
+                return inner.actionLow();
             }
 
             @Override
             public double[] actionHigh() {
-                return game.actionHigh();
+                return inner.actionHigh();
             }
 
             @Override
             public int maxEpisodeSteps() {
-                return game.maxEpisodeSteps();
+                return inner.maxEpisodeSteps();
             }
         };
+    }
+
+    /** The article's game with a small value network for a baseline, counting episodes begun in {@code resets}. */
+    private static Reinforce withValueNetwork(int threads, AtomicInteger resets) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        dev.gradtape.nn.Layer value = new dev.gradtape.nn.Sequential(
+                new dev.gradtape.nn.Dense(1, 8, dev.gradtape.nn.Initializers.heNormal(),
+                        dev.gradtape.nn.Initializers.zeros(), rng),
+                new dev.gradtape.nn.ReLU(),
+                new dev.gradtape.nn.Dense(8, 1, dev.gradtape.nn.Initializers.heNormal(),
+                        dev.gradtape.nn.Initializers.zeros(), rng));
+        return new Reinforce(GaussianPolicy.article(6), () -> delegating(new TargetGame(), resets::incrementAndGet, () -> { }),
+                ReinforceSettings.article().optEpisodesPerUpdate(5).optSeed(6).optThreads(threads)
+                        .optBaseline(new Baseline.ValueNetwork(value, Adam.builder().build(), 2, 4, false, 1.0)).build());
+    }
+
+    @Test
+    void theNextBatchIsCollectedDuringTheValueFitAndTakenWhenThePolicyIsUnchanged() {
+        AtomicInteger serialResets = new AtomicInteger();
+        List<Long> one;
+        try (Reinforce r = withValueNetwork(1, serialResets)) {
+            one = bits(r, 20);
+        }
+        assertEquals(20 * 5, serialResets.get());
+        AtomicInteger resets = new AtomicInteger();
+        try (Reinforce r = withValueNetwork(2, resets)) {
+            assertEquals(one, bits(r, 20));
+        }
+        // update 1 collects its own batch; during each update's fit the next one is collected,
+        // and taken: 20 batches and the 21st, which no update used
+        assertEquals(21 * 5, resets.get());
+    }
+
+    @Test
+    void aBatchCollectedAheadIsDroppedWhenAParameterChangesBetweenUpdates() {
+        List<List<Long>> runs = new ArrayList<>();
+        List<Integer> resetCounts = new ArrayList<>();
+        for (int threads = 1; threads <= 2; threads++) {
+            AtomicInteger resets = new AtomicInteger();
+            try (Reinforce r = withValueNetwork(threads, resets)) {
+                List<Long> bits = new ArrayList<>(bits(r, 2));
+                Parameter muBias = r.policy().parameters().stream()
+                        .filter(p -> p.name().equals("mu.bias")).findFirst().orElseThrow();
+                muBias.assign(dev.gradtape.autodiff.Tensor.full(3.5, 1)); // as a user might, between updates
+                bits.addAll(bits(r, 2));
+                runs.add(bits);
+                resetCounts.add(resets.get());
+            }
+        }
+        assertEquals(runs.get(0), runs.get(1));
+        assertEquals(4 * 5, resetCounts.get(0));
+        // updates 1-2 as above (3 batches); the batch collected during update 2 was dropped and
+        // collected again, and update 4 collected update 5's
+        assertEquals(6 * 5, resetCounts.get(1));
     }
 
     @Test
