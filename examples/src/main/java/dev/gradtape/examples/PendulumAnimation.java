@@ -1,5 +1,6 @@
 package dev.gradtape.examples;
 
+import dev.gradtape.autodiff.Tensor;
 import dev.gradtape.rl.GaussianPolicy;
 import dev.gradtape.rl.Pendulum;
 import dev.gradtape.rl.StepResult;
@@ -77,10 +78,7 @@ final class PendulumAnimation {
 
     /** {@return the GIF of {@code policy} swinging up from each of {@link #STARTS}} */
     static byte[] render(GaussianPolicy policy) {
-        List<Episode> episodes = new ArrayList<>();
-        for (double[] s : STARTS) {
-            episodes.add(play(policy, s[0], s[1]));
-        }
+        List<Episode> episodes = play(policy, STARTS);
         List<BufferedImage> frames = new ArrayList<>();
         int[] delays = new int[FRAMES];
         Map<Integer, Byte> nearest = new HashMap<>();
@@ -105,25 +103,41 @@ final class PendulumAnimation {
         return AnimatedGif.encode(frames, delays);
     }
 
-    /** The policy's mean action for a whole episode from (theta, thetaDot). */
-    private static Episode play(GaussianPolicy policy, double theta0, double thetaDot0) {
-        Pendulum env = new Pendulum();
-        double[] obs = env.resetTo(theta0, thetaDot0);
+    /**
+     * The policy's mean action for a whole episode from each start state (theta, thetaDot), the
+     * episodes side by side: one forward pass of all of them per step. A row's result does not
+     * depend on its neighbours, so each episode is the one it would be alone.
+     */
+    private static List<Episode> play(GaussianPolicy policy, double[][] starts) {
+        int e = starts.length;
         int n = Pendulum.MAX_STEPS;
-        double[] theta = new double[n + 1];
-        double[] torque = new double[n + 1];
-        double[] rewardSum = new double[n + 1];
-        theta[0] = env.theta();
-        for (int t = 0; t < n; t++) {
-            double u = policy.meanAction(obs)[0];
-            torque[t] = Math.max(-Pendulum.MAX_TORQUE, Math.min(Pendulum.MAX_TORQUE, u));
-            StepResult r = env.step(new double[] {u});
-            obs = r.observation();
-            theta[t + 1] = env.theta();
-            rewardSum[t + 1] = rewardSum[t] + r.reward();
+        int os = policy.observationSize();
+        Pendulum[] envs = new Pendulum[e];
+        double[] obs = new double[e * os];
+        double[][] theta = new double[e][n + 1];
+        double[][] torque = new double[e][n + 1];
+        double[][] rewardSum = new double[e][n + 1];
+        for (int p = 0; p < e; p++) {
+            envs[p] = new Pendulum();
+            System.arraycopy(envs[p].resetTo(starts[p][0], starts[p][1]), 0, obs, p * os, os);
+            theta[p][0] = envs[p].theta();
         }
-        torque[n] = torque[n - 1];
-        return new Episode(theta, torque, rewardSum);
+        for (int t = 0; t < n; t++) {
+            double[] u = policy.meanActions(Tensor.of(obs, e, os)).toArray();
+            for (int p = 0; p < e; p++) {
+                torque[p][t] = Math.max(-Pendulum.MAX_TORQUE, Math.min(Pendulum.MAX_TORQUE, u[p]));
+                StepResult r = envs[p].step(new double[] {u[p]});
+                System.arraycopy(r.observation(), 0, obs, p * os, os);
+                theta[p][t + 1] = envs[p].theta();
+                rewardSum[p][t + 1] = rewardSum[p][t] + r.reward();
+            }
+        }
+        List<Episode> out = new ArrayList<>(e);
+        for (int p = 0; p < e; p++) {
+            torque[p][n] = torque[p][n - 1];
+            out.add(new Episode(theta[p], torque[p], rewardSum[p]));
+        }
+        return out;
     }
 
     /**
@@ -219,7 +233,8 @@ final class PendulumAnimation {
         BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_INDEXED,
                 PALETTE);
         byte[] pixels = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
-        int[] argb = rgb.getRGB(0, 0, rgb.getWidth(), rgb.getHeight(), null, 0, rgb.getWidth());
+        // TYPE_INT_RGB keeps each pixel as 0xRRGGBB in one int, row by row
+        int[] argb = ((java.awt.image.DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
         int previous = 0xffffff;
         byte index = 0; // white
         for (int i = 0; i < argb.length; i++) {
