@@ -2,6 +2,7 @@ package dev.gradtape.examples;
 
 import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.nn.Adam;
+import dev.gradtape.nn.Parameter;
 import dev.gradtape.rl.PolicyCheckpoint;
 import dev.gradtape.rl.GaussianPolicy;
 import dev.gradtape.rl.PendulumRecipe;
@@ -14,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -190,9 +193,12 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
         }
         curve.flush();
         updates.flush();
+        // The plot and the film are independent: with two or more threads the film is made on a
+        // second one while this one draws the plot and saves the policy.
+        CompletableFuture<byte[]> film = filmAside(policy);
         folder.write("pendulum.png", plot(evalPoints, trainPoints).png());
         PolicyCheckpoint.save(folder.resolve(CHECKPOINT), policy, adam);
-        folder.write(PendulumAnimation.FILE, PendulumAnimation.render(policy));
+        folder.write(PendulumAnimation.FILE, film == null ? PendulumAnimation.render(policy) : joined(film));
         long[] seeds = PendulumRecipe.evalSeeds();
         out.printf(Locale.ROOT, "Evaluation return after %d episodes: %.1f (mean action, %d episodes from"
                 + " start seeds %d-%d)%n", reinforce.episodes(), eval, seeds.length,
@@ -207,6 +213,42 @@ final class PendulumCommand extends RunCommand implements Callable<Integer> {
      * Saves the training state with what the learning curve needs to go on (its running sums,
      * doubles as exact hexadecimal text) and how many rows each log holds, the logs flushed first.
      */
+    /** The policy's film, being made on a daemon thread of its own; null if this run has one thread. */
+    private static CompletableFuture<byte[]> filmAside(GaussianPolicy policy) {
+        ComputeSettings settings = ComputeSettings.current();
+        if (settings.threads() < 2) {
+            return null;
+        }
+        for (Parameter p : policy.parameters()) {
+            p.value(); // each value's tensor is made here, before the other thread reads it
+        }
+        ComputeSettings serial = settings.withThreads(1);
+        return CompletableFuture.supplyAsync(() -> {
+            try (ComputeSettings.Scope s = serial.apply()) {
+                return PendulumAnimation.render(policy);
+            }
+        }, task -> {
+            Thread t = new Thread(task, "gradtape-film");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The film, or what went wrong in making it, thrown as it was thrown. */
+    private static byte[] joined(CompletableFuture<byte[]> film) {
+        try {
+            return film.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     private void saveState(RunFolder folder, Reinforce reinforce, CsvLog curve, CsvLog updates, double seconds)
             throws java.io.IOException {
         curve.flush();

@@ -66,6 +66,22 @@ class PendulumCommandTest {
     }
 
     @Test
+    void theFilmIsTheSameMadeOnASecondThreadOrOnTheRunsOwn() throws IOException {
+        // with one thread the run films after the plot; with two, beside it
+        byte[][] films = new byte[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Path run = tmp.resolve("film-t" + threads);
+            Cli.Run r = Cli.run("pendulum", "--episodes", "16", "--seed", "3", "--threads", String.valueOf(threads),
+                    "--out", run.toString(), "--quiet");
+            assertEquals(0, r.exitCode(), r.err());
+            films[threads - 1] = Files.readAllBytes(run.resolve(PendulumAnimation.FILE));
+        }
+        assertArrayEquals(films[0], films[1]);
+        assertArrayEquals(PendulumAnimation.render(PolicyCheckpoint.load(tmp.resolve("film-t2")
+                .resolve(PendulumCommand.CHECKPOINT))), films[1]);
+    }
+
+    @Test
     void aThreadCountOutOfRangeIsAUsageError() {
         for (String command : new String[] {"pendulum", "article"}) {
             Cli.Run r = Cli.run(command, "--threads", "0", "--out", tmp.resolve("x").toString());
