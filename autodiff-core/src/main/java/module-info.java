@@ -14,4 +14,5 @@ module dev.gradtape.autodiff {
     exports dev.gradtape.autodiff.kernels to dev.gradtape.autodiff.vector;
 
     uses dev.gradtape.autodiff.kernels.MatMulLoops;
+    uses dev.gradtape.autodiff.kernels.ElementwiseLoops;
 }

@@ -33,7 +33,8 @@ public final class MatMulEngine {
     /** Rows per chunk: a multiple of both vector tiles (8 and 6 rows), so no chunk computes a padded tile. */
     static final int CHUNK_ROWS = 48;
     private static final MatMulLoops PLAIN = MatMulKernel::multiply;
-    private static final MatMulLoops VECTOR = loadVectorLoops();
+    private static final MatMulLoops VECTOR = loadVector(MatMulLoops.class);
+    private static final ElementwiseLoops VECTOR_ELEMENTWISE = loadVector(ElementwiseLoops.class);
 
     /**
      * The settings a product reads: the thread count and whether the vector loops are wanted.
@@ -115,6 +116,14 @@ public final class MatMulEngine {
 
     private static MatMulLoops loops(Settings s) {
         return VECTOR != null && s.vector() ? VECTOR : PLAIN;
+    }
+
+    /**
+     * {@return the elementwise loops of this thread's path: the vector module's when the vector
+     * path is on and they loaded, else the plain ones (the same bits either way)}
+     */
+    public static ElementwiseLoops elementwise() {
+        return VECTOR_ELEMENTWISE != null && current().vector() ? VECTOR_ELEMENTWISE : ElementwiseLoops.PLAIN;
     }
 
     /**
@@ -366,18 +375,18 @@ public final class MatMulEngine {
     }
 
     /**
-     * The vector-API loops, or null. They come from the module {@code dev.gradtape.autodiff.vector}
-     * (artifact gradtape-vector) as a {@link MatMulLoops} service, and only when the JVM has
-     * {@code jdk.incubator.vector}: on the class path the provider's class would fail to link
-     * without it. On the module path, requiring the vector module resolves the incubator module
-     * too.
+     * The vector-API implementation of {@code service}, or null. It comes from the module
+     * {@code dev.gradtape.autodiff.vector} (artifact gradtape-vector) as a service, and only when
+     * the JVM has {@code jdk.incubator.vector}: on the class path the provider's class would fail
+     * to link without it. On the module path, requiring the vector module resolves the incubator
+     * module too.
      */
-    private static MatMulLoops loadVectorLoops() {
+    private static <T> T loadVector(Class<T> service) {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return null;
         }
         try {
-            for (MatMulLoops loops : ServiceLoader.load(MatMulLoops.class, MatMulEngine.class.getClassLoader())) {
+            for (T loops : ServiceLoader.load(service, MatMulEngine.class.getClassLoader())) {
                 return loops;
             }
         } catch (ServiceConfigurationError | LinkageError e) {

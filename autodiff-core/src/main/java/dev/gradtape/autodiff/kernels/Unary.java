@@ -35,8 +35,11 @@ public final class Unary {
     public static final Kernel COPY = (in, r) -> System.arraycopy(in[0], 0, r, 0, r.length);
     /** The kernel of tanh's gradient, inputs {@code [g, y]}: see {@link #tanhGrad}. */
     public static final Kernel TANH_GRAD = (in, r) -> tanhGrad(in[0], in[1], r);
-    /** The kernel of relu's gradient, inputs {@code [g, x]}: see {@link #reluGrad}. */
-    public static final Kernel RELU_GRAD = (in, r) -> reluGrad(in[0], in[1], r);
+    /**
+     * The kernel of relu's gradient, inputs {@code [g, x]}: {@link #reluGrad}, or on the vector
+     * path the vector module's loop of the same selection ({@link ElementwiseLoops}).
+     */
+    public static final Kernel RELU_GRAD = (in, r) -> MatMulEngine.elementwise().reluGrad(in[0], in[1], r);
 
     /**
      * r[i] = e^x[i].
