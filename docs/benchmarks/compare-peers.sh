@@ -17,8 +17,10 @@ OUTDIR=${PEERS_OUT:-$(mktemp -d)}; mkdir -p "$OUTDIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ); RAW=$OUTDIR/raw-$STAMP.txt; : > "$RAW"
 BLAS_OMP=/usr/lib/x86_64-linux-gnu/openblas-openmp
 # OpenBLAS 0.3.21 does not recognise this kind of VM's CPU and falls back to its Prescott (SSE3)
-# kernels, 3-4x slower; name the AVX-512 kernels (CORETYPE= to see the fallback).
-export OPENBLAS_CORETYPE=${CORETYPE-SkylakeX}
+# kernels, 3-4x slower; name the kernels for this CPU, AVX-512 or AVX2 (see lib.sh; CORETYPE= to
+# see the fallback).
+. "$ROOT/docs/benchmarks/lib.sh"
+export OPENBLAS_CORETYPE=${CORETYPE-$(openblas_coretype)}
 
 # the peers' folder is read-only: build the hand-written Java peer in a copy
 WORK=$OUTDIR/peers; rm -rf "$WORK"; cp -r "$PEERS" "$WORK"

@@ -19,9 +19,8 @@ out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
 peers=${PEERS:-../shared/peers}
 blas=/usr/lib/x86_64-linux-gnu/openblas-openmp
-# OpenBLAS 0.3.21 does not recognise this kind of VM's CPU and falls back to its SSE3 kernels;
-# name the AVX-512 ones, as compare-peers.sh does.
-export OPENBLAS_CORETYPE=${CORETYPE-SkylakeX}
+# name the OpenBLAS kernels for this CPU (see lib.sh), as compare-peers.sh does
+export OPENBLAS_CORETYPE=${CORETYPE-$(openblas_coretype)}
 ./mvnw -q -B -pl examples -am package -DskipTests
 gradtape=examples/target/gradtape/bin/gradtape
 raw="$out/raw.txt"

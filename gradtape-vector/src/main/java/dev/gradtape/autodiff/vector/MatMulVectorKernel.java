@@ -88,9 +88,7 @@ public final class MatMulVectorKernel implements MatMulLoops {
     @Override
     public void multiply(double[] a, int offA, boolean ta, double[] b, int offB, boolean tb,
             double[] c, int offC, int n, int k, int m, int i0, int i1) {
-        for (int i = i0; i < i1; i++) {
-            Arrays.fill(c, offC + i * m, offC + i * m + m, 0.0);
-        }
+        Arrays.fill(c, offC + i0 * m, offC + i1 * m, 0.0); // the rows are contiguous
         if (k == 0 || i0 >= i1) {
             return;
         }
@@ -272,10 +270,15 @@ public final class MatMulVectorKernel implements MatMulLoops {
                         DoubleVector.fromArray(S, b, src + v).intoArray(pb, dst + v);
                     }
                 } else {
-                    System.arraycopy(b, offB + (pc + p) * m + j0 + jr, pb, dst, cols);
+                    // a partial panel, as narrow as one column (a single-output layer's gradient):
+                    // a loop, where a call to arraycopy and one to fill per row cost more than the copy
+                    int src = offB + (pc + p) * m + j0 + jr;
+                    for (int j = 0; j < cols; j++) {
+                        pb[dst + j] = b[src + j];
+                    }
                 }
-                if (cols < w) {
-                    Arrays.fill(pb, dst + cols, dst + w, 0.0);
+                for (int j = cols; j < w; j++) {
+                    pb[dst + j] = 0.0;
                 }
             }
             jr += w;
