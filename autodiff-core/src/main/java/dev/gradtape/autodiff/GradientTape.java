@@ -284,7 +284,9 @@ public final class GradientTape implements AutoCloseable {
      * that runs again on new values of {@code variables} and {@code inputs} (see there and
      * {@link StepCompiler}). Call it before {@link #gradient} on a tape that is not persistent.
      *
-     * @param target the single-element result whose gradients the step computes, such as a loss
+     * @param target the single-element result whose gradients the step computes, such as a loss;
+     *     it may be a variable's value or an input itself, whose gradient is then 1, as in
+     *     {@link #gradient}
      * @param variables the variables to differentiate with respect to; each run reads their
      *     current values, and the gradients come in this order
      * @param inputs watched tensors whose values change from run to run, set with

@@ -19,7 +19,8 @@ final class StepCompiler {
 
     /**
      * @param record the tape's nodes, or null if the tape freed them
-     * @throws IllegalArgumentException if the target was not recorded or has more than one
+     * @throws IllegalArgumentException if the target was not recorded (nor is a variable's value or
+     *     an input, which compile as eager mode differentiates them: 1 for itself) or has more than one
      *     element, a variable was not read or an input not watched while recording, or a watched
      *     leaf the target depends on is neither a variable nor an input
      * @throws IllegalStateException if the record was freed
@@ -51,7 +52,7 @@ final class StepCompiler {
                         + " using it, and pass tensors no recorded operation made");
             }
         }
-        if (!tracked.test(target) || target.creator == null) {
+        if (!tracked.test(target) || target.creator == null && !isLeaf(target, leaves, inputs)) {
             throw new IllegalArgumentException("GradientTape.compile: the target (shape " + target.shape
                     + ") was not recorded by this tape; compute it inside the tape's block from"
                     + " watched tensors");
@@ -106,6 +107,21 @@ final class StepCompiler {
         all.addAll(backward);
         List<Node> steps = neededFor(all, results);
         return build(steps, leaves, inputs, target, grads, variables);
+    }
+
+    /** Whether {@code t} is one of the step's leaves: a variable's value or an input. */
+    private static boolean isLeaf(Tensor t, Tensor[] leaves, List<Tensor> inputs) {
+        for (Tensor leaf : leaves) {
+            if (leaf == t) {
+                return true;
+            }
+        }
+        for (Tensor in : inputs) {
+            if (in == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The nodes of {@code record} (in order) that the values of {@code results} depend on. */

@@ -3,6 +3,7 @@ package dev.gradtape.autodiff;
 import static dev.gradtape.testing.TensorAssertions.assertBitIdentical;
 import static dev.gradtape.testing.TensorAssertions.assertThrowsWithMessage;
 import static dev.gradtape.testing.TensorAssertions.assertValues;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -418,6 +419,47 @@ class CompiledStepTest {
                     "GradientTape.compile", "input 1 of mul((), (2,)) -> (2,)", "neither a variable nor an input",
                     "freeze it");
         }
+    }
+
+    @Test
+    void a_target_that_is_a_leaf_compiles_as_eager_differentiates_it() {
+        // the loss is a variable's value itself, or an input: d loss / d itself = 1, the rest 0,
+        // as tape.gradient gives
+        Variable w = new Variable(Tensor.scalar(3));
+        Variable other = new Variable(Tensor.vector(1, 2));
+        Tensor x = Tensor.scalar(2);
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            Tensor loss = w.value();
+            other.value();
+            CompiledStep step = tape.compile(loss, List.of(w, other), List.of(x));
+            step.start();
+            step.run();
+            assertEquals(3.0, step.loss());
+            assertArrayEquals(new double[] {1.0}, values(step.gradients().get(0)));
+            assertArrayEquals(new double[] {0.0, 0.0}, values(step.gradients().get(1)));
+            w.assign(Tensor.scalar(5));
+            step.start();
+            step.run();
+            assertEquals(5.0, step.loss());
+            assertArrayEquals(new double[] {1.0}, values(step.gradients().get(0)));
+        }
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            w.value();
+            CompiledStep step = tape.compile(x, List.of(w), List.of(x));
+            step.start();
+            step.set(x, 7.0);
+            step.run();
+            assertEquals(7.0, step.loss());
+            assertArrayEquals(new double[] {0.0}, values(step.gradients().get(0)));
+        }
+    }
+
+    private static double[] values(TensorView v) {
+        double[] out = new double[v.shape().size()];
+        v.copyTo(out);
+        return out;
     }
 
     @Test
