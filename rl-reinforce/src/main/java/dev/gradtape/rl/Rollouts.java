@@ -54,16 +54,7 @@ final class Rollouts implements AutoCloseable {
         startPool();
         // every share's products run serially, on the caller's kernel path: the threads are the shares
         ComputeSettings serial = ComputeSettings.current().withThreads(1);
-        List<Future<EpisodeBatch.Share>> futures = new ArrayList<>(shares - 1);
-        for (int w = 1; w < shares; w++) {
-            int from = (int) ((long) w * n / shares);
-            int to = (int) ((long) (w + 1) * n / shares);
-            futures.add(pool.submit(() -> {
-                try (ComputeSettings.Scope s = serial.apply()) {
-                    return EpisodeBatch.run(policy, envs, from, to, seed, update);
-                }
-            }));
-        }
+        List<Future<EpisodeBatch.Share>> futures = submit(policy, envs, seed, update, 1, shares, serial);
         List<EpisodeBatch.Share> parts = new ArrayList<>(shares);
         Throwable failure = null;
         try (ComputeSettings.Scope s = serial.apply()) {
@@ -92,11 +83,20 @@ final class Rollouts implements AutoCloseable {
             values[i] = read.get(i).value(); // made here, before the workers read it
         }
         startPool();
-        int n = envs.length;
-        int shares = Math.min(threads - 1, n);
+        int shares = Math.min(threads - 1, envs.length);
         ComputeSettings serial = ComputeSettings.current().withThreads(1);
-        List<Future<EpisodeBatch.Share>> futures = new ArrayList<>(shares);
-        for (int w = 0; w < shares; w++) {
+        return new Ahead(policy, update, values, submit(policy, envs, seed, update, 0, shares, serial));
+    }
+
+    /**
+     * Hands shares [first, shares) of the batch to the workers: share w runs episodes
+     * [w n / shares, (w + 1) n / shares) with its products on {@code serial}.
+     */
+    private List<Future<EpisodeBatch.Share>> submit(GaussianPolicy policy, Environment[] envs, long seed,
+            long update, int first, int shares, ComputeSettings serial) {
+        int n = envs.length;
+        List<Future<EpisodeBatch.Share>> futures = new ArrayList<>(shares - first);
+        for (int w = first; w < shares; w++) {
             int from = (int) ((long) w * n / shares);
             int to = (int) ((long) (w + 1) * n / shares);
             futures.add(pool.submit(() -> {
@@ -105,7 +105,7 @@ final class Rollouts implements AutoCloseable {
                 }
             }));
         }
-        return new Ahead(policy, update, values, futures);
+        return futures;
     }
 
     /**

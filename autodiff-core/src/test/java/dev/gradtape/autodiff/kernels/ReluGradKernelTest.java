@@ -2,6 +2,7 @@ package dev.gradtape.autodiff.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gradtape.testing.EdgeBits;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -10,13 +11,8 @@ import org.junit.jupiter.api.Test;
  * for every x, the edges included: both zeros, subnormals, infinities and NaNs of either sign.
  */
 class ReluGradKernelTest {
-    private static final double[] X = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-320, -1e-320, 1, -1,
-        Double.MAX_VALUE, -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN,
-        Double.longBitsToDouble(0xfff8000000000000L), Double.longBitsToDouble(0x7ff0000000000001L),
-        Double.longBitsToDouble(0xfff0000000000001L), Double.longBitsToDouble(0x7fffffffffffffffL),
-        Double.longBitsToDouble(0xffffffffffffffffL)};
-    private static final double[] G = {2.5, -3, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-        Double.NaN, Double.MIN_VALUE};
+    private static final double[] X = EdgeBits.values();
+    private static final double[] G = EdgeBits.partners();
 
     private static double selection(double g, double x) {
         return x > 0 || x != x ? g : 0.0;

@@ -9,6 +9,7 @@ import dev.gradtape.autodiff.ComputeSettings;
 import dev.gradtape.autodiff.kernels.ElementwiseLoops;
 import dev.gradtape.autodiff.kernels.MatMulEngine;
 import dev.gradtape.autodiff.kernels.Unary;
+import dev.gradtape.testing.EdgeBits;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +19,8 @@ import org.junit.jupiter.api.Test;
  * length around the vector size, so that the scalar tail is covered too.
  */
 class ElementwiseVectorLoopsTest {
-    private static final double[] X = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-320, -1e-320, 1, -1,
-        Double.MAX_VALUE, -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN,
-        Double.longBitsToDouble(0xfff8000000000000L), Double.longBitsToDouble(0x7ff0000000000001L),
-        Double.longBitsToDouble(0xfff0000000000001L), Double.longBitsToDouble(0x7fffffffffffffffL),
-        Double.longBitsToDouble(0xffffffffffffffffL)};
-    private static final double[] G = {2.5, -3, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-        Double.NaN, Double.MIN_VALUE};
+    private static final double[] X = EdgeBits.values();
+    private static final double[] G = EdgeBits.partners();
 
     private static void assertSameBits(double[] g, double[] x) {
         double[] plain = new double[x.length];
