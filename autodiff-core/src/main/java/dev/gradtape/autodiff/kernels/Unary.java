@@ -280,7 +280,21 @@ public final class Unary {
      * @param r the result, overwritten; all three of one length
      */
     public static void reluGrad(double[] g, double[] x, double[] r) {
-        for (int i = 0; i < r.length; i++) {
+        reluGrad(g, x, r, 0, r.length);
+    }
+
+    /**
+     * {@link #reluGrad(double[], double[], double[])} for elements {@code [from, to)} only: the
+     * vector loop's tail runs here, so the selection is written once.
+     *
+     * @param g the incoming gradient
+     * @param x relu's input
+     * @param r the result; elements {@code [from, to)} are overwritten
+     * @param from the first element
+     * @param to one past the last element
+     */
+    public static void reluGrad(double[] g, double[] x, double[] r, int from, int to) {
+        for (int i = from; i < to; i++) {
             // The selection on bits, with no branch for the CPU to mispredict (x's signs are a
             // coin toss): with b the bits of x as a signed 64-bit integer, x > 0 exactly when
             // b > 0 and b's sign bit differs from -b's, and x is NaN exactly when its magnitude

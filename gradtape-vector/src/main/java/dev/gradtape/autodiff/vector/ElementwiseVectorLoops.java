@@ -1,6 +1,7 @@
 package dev.gradtape.autodiff.vector;
 
 import dev.gradtape.autodiff.kernels.ElementwiseLoops;
+import dev.gradtape.autodiff.kernels.Unary;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -28,8 +29,6 @@ public final class ElementwiseVectorLoops implements ElementwiseLoops {
             VectorMask<Double> keep = xv.compare(VectorOperators.GT, 0.0).or(xv.test(VectorOperators.IS_NAN));
             zero.blend(DoubleVector.fromArray(S, g, i), keep).intoArray(r, i);
         }
-        for (; i < n; i++) {
-            r[i] = x[i] > 0 || x[i] != x[i] ? g[i] : 0.0;
-        }
+        Unary.reluGrad(g, x, r, i, n); // the last, partial vector: the plain loop itself
     }
 }
